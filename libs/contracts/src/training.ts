@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { finite, id, isoTimestamp, nonNegativeInt, positiveInt, runState, sha256Hex } from './primitives.js';
+
+export const modelConfig = z
+  .object({
+    hiddenSize: positiveInt,
+    layers: positiveInt,
+    heads: positiveInt.default(8),
+    vocabSize: positiveInt,
+    contextLength: positiveInt.default(128),
+    ropeTheta: z.number().positive().default(10000),
+  })
+  .strict()
+  .refine((m) => m.hiddenSize % m.heads === 0, { message: 'hiddenSize must be divisible by heads', path: ['heads'] });
+export type ModelConfig = z.infer<typeof modelConfig>;
+
+export const trainingConfig = z
+  .object({
+    tokenBudget: positiveInt,
+    batchSize: positiveInt,
+    microBatchSize: positiveInt,
+    peakLearningRate: z.number().positive(),
+    /** Cosine decay ends at peak * this (the paper: 0.5). */
+    minLearningRateRatio: z.number().min(0).max(1),
+    warmupSteps: nonNegativeInt,
+    weightDecay: z.number().min(0),
+    gradientClip: z.number().positive(),
+    seed: z.number().int().nonnegative(),
+    evalInterval: positiveInt,
+    checkpointInterval: positiveInt,
+  })
+  .strict()
+  .refine((t) => t.batchSize % t.microBatchSize === 0, {
+    message: 'batchSize must be a multiple of microBatchSize',
+    path: ['microBatchSize'],
+  });
+
+export const trainingJob = z
+  .object({
+    runId: id,
+    experimentId: id,
+    corpusId: id,
+    tokenizerId: id,
+    model: modelConfig,
+    training: trainingConfig,
+  })
+  .strict();
+export type TrainingJob = z.infer<typeof trainingJob>;
+
+export const metricPoint = z
+  .object({
+    step: nonNegativeInt,
+    tokens: nonNegativeInt,
+    flopsKaplan: z.number().nonnegative(),
+    flopsHoffmann: z.number().nonnegative().optional(),
+    trainLoss: finite.optional(),
+    evalLoss: finite.optional(),
+    learningRate: z.number().nonnegative().optional(),
+    tokensPerSecond: z.number().nonnegative().optional(),
+  })
+  .strict();
+export type MetricPointPayload = z.infer<typeof metricPoint>;
+
+/** Metrics travel in batches: one message per logging interval, not per step. */
+export const metricsReported = z
+  .object({ runId: id, points: z.array(metricPoint).min(1).max(10_000) })
+  .strict()
+  .refine((m) => m.points.every((p, i) => i === 0 || p.step > m.points[i - 1]!.step), {
+    message: 'points must have strictly increasing steps',
+    path: ['points'],
+  });
+export type MetricsReported = z.infer<typeof metricsReported>;
+
+export const checkpointSaved = z
+  .object({
+    checkpointId: id,
+    runId: id,
+    step: nonNegativeInt,
+    tokens: nonNegativeInt,
+    uri: z.string().min(1),
+    sha256: sha256Hex,
+  })
+  .strict();
+export type CheckpointSaved = z.infer<typeof checkpointSaved>;
+
+export const runStateChanged = z
+  .object({
+    runId: id,
+    state: runState,
+    reason: z.string().max(10_000).optional(),
+    backend: z.string().optional(),
+    at: isoTimestamp,
+  })
+  .strict()
+  .refine((r) => r.state !== 'failed' || (r.reason?.length ?? 0) > 0, {
+    message: 'a failed run must carry a reason',
+    path: ['reason'],
+  });
+export type RunStateChanged = z.infer<typeof runStateChanged>;
