@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the compiled tests (dist/**/*.test.js) of the given project folders (default: all
-// apps and libs) with node's test runner, one file at a time: integration tests share the
+// Runs the tests of the given project folders (default: all apps and libs, plus tools/):
+// compiled TypeScript tests (dist/**/*.test.js) and plain JavaScript ones (test/**/*.test.js),
+// with node's test runner, one file at a time: integration tests share the
 // real NATS and PostgreSQL servers and must not interfere.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -17,11 +18,14 @@ function testFiles(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return testFiles(path);
-    return name.endsWith('.test.js') ? [path] : [];
+    return /\.test\.m?js$/.test(name) ? [path] : [];
   });
 }
 
-const files = projects.flatMap((p) => testFiles(join(p, 'dist'))).sort();
+const files = [
+  ...projects.flatMap((p) => [...testFiles(join(p, 'dist')), ...testFiles(join(p, 'test'))]),
+  ...(args.length ? [] : testFiles(join(root, 'tools'))),
+].sort();
 if (files.length === 0) {
   console.error(`no compiled tests found under ${projects.join(', ')}: run "npm run build" first`);
   process.exit(1);

@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import { serviceNames } from '@downscale/contracts';
+import { servicePort } from '@downscale/service-kit';
+import { ensureNatsServer } from '../stack/nats-server.js';
+import type { StackOptions } from '../stack/options.js';
+import { dashboardDir, repoRoot, serviceEntry } from '../stack/paths.js';
+import { Supervisor, type ManagedProcess } from '../stack/supervisor.js';
+import { migrate } from './migrate.js';
+
+const readyTimeoutMs = 90_000;
+const stopGraceMs = 20_000;
+
+function say(line: string) {
+  process.stdout.write(`${line}\n`);
+}
+
+/**
+ * Brings up the local stack: NATS (an existing server or a child nats-server), the migrated
+ * database, the four services and the dashboard; runs until SIGINT/SIGTERM, then stops
+ * everything it started, services first so that they finish in-flight work.
+ */
+export async function up(options: StackOptions): Promise<void> {
+  const nats = await ensureNatsServer(options.natsUrl, options.home);
+  say(`✓ NATS        ${nats.url} (${nats.child ? 'started nats-server, data in ' + join(options.home, 'nats') : 'already running'})`);
+  say(`✓ database    ${await migrate(options, false)}`);
+
+  const supervisor = new Supervisor(join(options.home, 'logs'));
+  const shared = {
+    ...process.env,
+    NATS_URL: nats.url,
+    DOWNSCALE_HOME: options.home,
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+  };
+  const serviceUrls = Object.fromEntries(serviceNames.map((s) => [s, `http://127.0.0.1:${servicePort(s, options.servicePortBase)}`]));
+  const processes: ManagedProcess[] = serviceNames.map((service) =>
+    supervisor.start({
+      name: service,
+      command: process.execPath,
+      args: [serviceEntry(service)],
+      env: { ...shared, HTTP_PORT: String(servicePort(service, options.servicePortBase)) },
+      readyUrl: `${serviceUrls[service]}/health`,
+    }),
+  );
+  const dashboardUrl = `http://127.0.0.1:${options.dashboardPort}`;
+  processes.push(
+    supervisor.start({
+      name: 'dashboard',
+      command: process.execPath,
+      args: [join(repoRoot, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(options.dashboardPort), '-H', '127.0.0.1'],
+      cwd: dashboardDir,
+      env: { ...shared, DOWNSCALE_SERVICE_URLS: JSON.stringify(serviceUrls), NEXT_TELEMETRY_DISABLED: '1' },
+      readyUrl: `${dashboardUrl}/api/health`,
+    }),
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`\n${signal}: stopping the services (in-flight work finishes)…`);
+    await supervisor.stopAll(stopGraceMs);
+    if (nats.child) {
+      nats.child.kill('SIGTERM');
+      await new Promise((r) => nats.child!.once('exit', r));
+    }
+    say('stopped.');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('Ctrl-C'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  try {
+    await Promise.all(
+      processes.map(async (p) => {
+        await supervisor.waitReady(p, readyTimeoutMs);
+        say(`✓ ${p.spec.name.padEnd(11)} ${p.spec.readyUrl.replace(/\/(api\/)?health$/, '')} (log ${p.logFile})`);
+      }),
+    );
+  } catch (error) {
+    say(`✗ ${(error as Error).message}`);
+    await stop('startup failed');
+    return;
+  }
+  for (const p of processes) {
+    p.child.once('exit', (code, signal) => {
+      if (!stopping) say(`✗ ${p.spec.name} stopped unexpectedly (${code ?? signal}); see ${p.logFile}`);
+    });
+  }
+  say(`\ndownscale is up. Dashboard: ${dashboardUrl}  (Ctrl-C stops everything)`);
+}

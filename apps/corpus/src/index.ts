@@ -1,0 +1,1 @@
+export { CorpusModule } from './corpus.module.js';

@@ -1,0 +1,4 @@
+import { runService } from '@downscale/service-kit';
+import { CorpusModule } from './corpus.module.js';
+
+await runService({ service: 'corpus', feature: CorpusModule });

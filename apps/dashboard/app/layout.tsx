@@ -1,0 +1,30 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'downscale', template: '%s · downscale' },
+  description: 'Small language models on simplified language: runs, evaluations and scaling laws.',
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <header className="site-header">
+          <div className="container header-row">
+            <Link href="/" className="brand">
+              downscale
+            </Link>
+            <nav aria-label="Main">
+              <Link href="/">Overview</Link>
+              <Link href="/runs">Runs</Link>
+            </nav>
+          </div>
+        </header>
+        <main className="container">{children}</main>
+      </body>
+    </html>
+  );
+}

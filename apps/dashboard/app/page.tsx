@@ -1,0 +1,113 @@
+import Link from 'next/link';
+import { databaseTarget, loadExperiments, loadRuns, type RunRow } from '../lib/database';
+import { formatDate, formatText } from '../lib/format';
+import { checkServices, type ServiceHealth } from '../lib/services';
+import { Badge, Empty, ErrorBox, RunsTable } from './components';
+
+export const dynamic = 'force-dynamic';
+
+const recentRuns = 10;
+
+function ServiceCard({ health }: { health: ServiceHealth }) {
+  return (
+    <section className={`card service service-${health.state}`} data-service={health.service} data-state={health.state}>
+      <div className="card-title">
+        <h3>{health.service}</h3>
+        <Badge state={health.state} />
+      </div>
+      <p className="muted mono small">{health.url}</p>
+      {health.state === 'down' ? (
+        <p className="detail">{health.error}</p>
+      ) : (
+        <ul className="checks">
+          {Object.entries(health.report.checks).map(([name, check]) => (
+            <li key={name}>
+              <span className={check.ok ? 'dot dot-ok' : 'dot dot-bad'} aria-label={check.ok ? 'ok' : 'failing'} />
+              <strong>{name}</strong> <span className="detail">{check.detail}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function stateCounts(runs: RunRow[], experimentId: string): string {
+  const counts = new Map<string, number>();
+  for (const run of runs) if (run.experimentId === experimentId) counts.set(run.state, (counts.get(run.state) ?? 0) + 1);
+  if (counts.size === 0) return 'no runs';
+  return [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
+}
+
+export default async function OverviewPage() {
+  const [health, experiments, runs] = await Promise.all([checkServices(), loadExperiments(), loadRuns()]);
+  const target = databaseTarget();
+  return (
+    <>
+      <h1>Overview</h1>
+
+      <h2>Services</h2>
+      {health.problem && <ErrorBox title="Service addresses">{health.problem}</ErrorBox>}
+      <div className="cards">
+        {health.services.map((h) => (
+          <ServiceCard key={h.service} health={h} />
+        ))}
+      </div>
+
+      <h2>Experiments</h2>
+      <p className="muted small">
+        Database: {target.kind} <span className="mono">{target.display}</span>
+      </p>
+      {!experiments.ok ? (
+        <ErrorBox title="The experiments could not be read from the database">{experiments.error}</ErrorBox>
+      ) : experiments.value.length === 0 ? (
+        <Empty>No experiments yet.</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table className="data" data-testid="experiments-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Id</th>
+                <th>Preset</th>
+                <th>State</th>
+                <th>Created</th>
+                <th>Runs</th>
+              </tr>
+            </thead>
+            <tbody>
+              {experiments.value.map((e) => (
+                <tr key={e.id} data-experiment-id={e.id}>
+                  <td>
+                    <Link href={`/runs?experiment=${encodeURIComponent(e.id)}`}>{e.name}</Link>
+                  </td>
+                  <td className="mono">{e.id}</td>
+                  <td>{formatText(e.preset)}</td>
+                  <td>{e.state ? <Badge state={e.state} /> : '—'}</td>
+                  <td>{formatDate(e.createdAt)}</td>
+                  <td>{runs.ok ? stateCounts(runs.value, e.id) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h2>Runs</h2>
+      {!runs.ok ? (
+        <ErrorBox title="The runs could not be read from the database">{runs.error}</ErrorBox>
+      ) : runs.value.length === 0 ? (
+        <Empty>No runs yet.</Empty>
+      ) : (
+        <>
+          <RunsTable runs={runs.value.slice(0, recentRuns)} />
+          {runs.value.length > recentRuns && (
+            <p className="muted">
+              Showing {recentRuns} of {runs.value.length} runs. <Link href="/runs">All runs</Link>
+            </p>
+          )}
+        </>
+      )}
+    </>
+  );
+}

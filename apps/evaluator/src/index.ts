@@ -1,0 +1,1 @@
+export { EvaluatorModule } from './evaluator.module.js';

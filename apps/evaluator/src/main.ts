@@ -1,0 +1,4 @@
+import { runService } from '@downscale/service-kit';
+import { EvaluatorModule } from './evaluator.module.js';
+
+await runService({ service: 'evaluator', feature: EvaluatorModule });

@@ -1,0 +1,1 @@
+export { ScalingModule } from './scaling.module.js';

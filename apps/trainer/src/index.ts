@@ -1,0 +1,1 @@
+export { TrainerModule } from './trainer.module.js';

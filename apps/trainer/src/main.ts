@@ -1,0 +1,4 @@
+import { runService } from '@downscale/service-kit';
+import { TrainerModule } from './trainer.module.js';
+
+await runService({ service: 'trainer', feature: TrainerModule });

@@ -1,0 +1,17 @@
+export { connectNats, type ConnectNatsOptions } from './nats-connection.js';
+export { ensureStreams, streamNames, DUPLICATE_WINDOW_MS, type EnsureStreamsOptions, type StreamName } from './streams.js';
+export { EventPublisher, type PublishMeta } from './event-publisher.js';
+export type { PubAck } from '@nats-io/jetstream';
+export type { EffectLedger } from './effect-ledger.js';
+export { defaultDeliverySettings, type DeliverySettings } from './consumer-settings.js';
+export {
+  startDurableConsumer,
+  type ConsumerCounts,
+  type ConsumerLogger,
+  type DurableConsumerHandle,
+  type DurableConsumerOptions,
+  type EnvelopeOf,
+  type MessageContext,
+  type MessageHandler,
+} from './durable-consumer.js';
+export { startNatsServer, type NatsServerProcess, type StartNatsServerOptions } from './testing/nats-server.js';

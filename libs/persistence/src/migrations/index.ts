@@ -1,0 +1,5 @@
+import type { MigrationInterface } from 'typeorm';
+import { InitialSchema1795824000000 } from './1795824000000-initial-schema.js';
+
+/** Every migration, oldest first; passed explicitly to the DataSource (no globs). */
+export const migrations: Array<new () => MigrationInterface> = [InitialSchema1795824000000];

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadServiceConfig } from './config.js';
+
+describe('service configuration', () => {
+  it('has working defaults for a laptop', () => {
+    const config = loadServiceConfig('trainer', {});
+    assert.deepEqual(config.natsServers, ['nats://127.0.0.1:4222']);
+    assert.equal(config.databaseUrl, undefined);
+    assert.match(config.sqlitePath, /\.downscale\/downscale\.sqlite$/);
+    assert.equal(config.httpPort, 4102);
+  });
+
+  it('reads every variable', () => {
+    const config = loadServiceConfig('corpus', {
+      NATS_URL: 'nats://a:4222, nats://b:4222',
+      DATABASE_URL: 'postgres://u@db:5432/downscale',
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_TIMEOUT_MS: '500',
+    });
+    assert.deepEqual(config.natsServers, ['nats://a:4222', 'nats://b:4222']);
+    assert.equal(config.databaseUrl, 'postgres://u@db:5432/downscale');
+    assert.equal(config.httpPort, 0);
+    assert.equal(config.logLevel, 'warn');
+    assert.equal(config.shutdownTimeoutMs, 500);
+  });
+
+  it('names every bad value, its content and what is expected', () => {
+    assert.throws(
+      () =>
+        loadServiceConfig('scaling', {
+          NATS_URL: 'http://nats:4222',
+          DATABASE_URL: 'mysql://root@db/x',
+          HTTP_PORT: 'eighty',
+          LOG_LEVEL: 'loud',
+          SHUTDOWN_TIMEOUT_MS: '-1',
+        }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.problems.length, 5);
+        assert.match(error.message, /scaling service/);
+        assert.match(error.message, /NATS_URL="http:\/\/nats:4222": must be a NATS URL/);
+        assert.match(error.message, /DATABASE_URL="mysql:\/\/root@db\/x": must be a postgres:\/\/ URL/);
+        assert.match(error.message, /HTTP_PORT="eighty": must be a number/);
+        assert.match(error.message, /LOG_LEVEL="loud"/);
+        assert.match(error.message, /SHUTDOWN_TIMEOUT_MS="-1": must be a positive/);
+        return true;
+      },
+    );
+  });
+
+  it('rejects out-of-range ports', () => {
+    assert.throws(() => loadServiceConfig('corpus', { HTTP_PORT: '70000' }), /HTTP_PORT="70000": must be between 0 and 65535/);
+  });
+});

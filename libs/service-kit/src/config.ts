@@ -1,0 +1,97 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { serviceNames, type ServiceName } from '@downscale/contracts';
+
+export const defaultServicePortBase = 4100;
+
+/** HTTP port (health, metrics) of a service when the services run side by side: base + 1..4. */
+export function servicePort(service: ServiceName, base = defaultServicePortBase): number {
+  return base + serviceNames.indexOf(service) + 1;
+}
+
+const natsUrl = z
+  .string()
+  .refine((v) => v.split(',').every((u) => /^(nats|tls|ws|wss):\/\/[^\s/]+/.test(u.trim())), {
+    message: 'must be a NATS URL such as nats://127.0.0.1:4222 (several may be given, comma-separated)',
+  });
+
+const databaseUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/\S+$/.test(v), {
+    message: 'must be a postgres:// URL; leave DATABASE_URL unset to use the embedded SQLite database',
+  });
+
+const port = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535 (0 picks a free port)')
+  .max(65535, 'must be between 0 and 65535 (0 picks a free port)');
+
+const environment = z.object({
+  NATS_URL: natsUrl.default('nats://127.0.0.1:4222'),
+  DATABASE_URL: databaseUrl.optional(),
+  DOWNSCALE_HOME: z.string().min(1).default('.downscale'),
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  HTTP_PORT: port.optional(),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().positive('must be a positive number of milliseconds').default(30_000),
+});
+
+export interface ServiceConfig {
+  service: ServiceName;
+  natsServers: string[];
+  /** PostgreSQL when set; otherwise SQLite at `sqlitePath`. */
+  databaseUrl: string | undefined;
+  sqlitePath: string;
+  home: string;
+  httpHost: string;
+  httpPort: number;
+  logLevel: z.infer<typeof environment>['LOG_LEVEL'];
+  shutdownTimeoutMs: number;
+}
+
+/** Lists every bad environment variable at once, with its value and what is expected. */
+export class ConfigError extends Error {
+  constructor(
+    readonly service: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid configuration for the ${service} service:\n  ${problems.join('\n  ')}\nFix these environment variables and start again (README: Configuration).`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `${name}=${JSON.stringify(env[name])}: ${issue.message}`;
+    });
+    throw new ConfigError(service, problems);
+  }
+  const e = parsed.data;
+  const home = resolve(e.DOWNSCALE_HOME);
+  return {
+    service,
+    natsServers: e.NATS_URL.split(',').map((u) => u.trim()),
+    databaseUrl: e.DATABASE_URL,
+    sqlitePath: resolve(home, 'downscale.sqlite'),
+    home,
+    httpHost: e.HTTP_HOST,
+    httpPort: e.HTTP_PORT ?? servicePort(service),
+    logLevel: e.LOG_LEVEL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+/** Options for Nest's NATS transport (server and client): never give up reconnecting. */
+export function natsTransportOptions(config: ServiceConfig, role: 'rpc' | 'bus') {
+  return {
+    servers: config.natsServers,
+    name: `${config.service}-${role}`,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 1_000,
+    ...(role === 'rpc' ? { queue: config.service, gracefulShutdown: true, gracePeriod: config.shutdownTimeoutMs } : {}),
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * The authors' span filter (PAPER.md section 1, "Span rule"): keeps the stretches of a
+ * document that are written almost entirely in the simple vocabulary.
+ *
+ * Algorithm, exactly as implemented (and as the reference in span-filter.property.test.ts
+ * re-implements it independently):
+ *
+ * 1. Tokenise (see tokens.ts): each of ` .,:;?!\n\t-()[]{}=<>"'&^%$#@*+/|\~` is a delimiter
+ *    token of its own; runs of other characters are word tokens, split again wherever an
+ *    ASCII digit meets a non-digit (`10th` -> `10`, `th`). Non-ASCII characters are
+ *    non-digit word characters, so `don’t` (curly apostrophe) is one word. `\r` is not a
+ *    delimiter: with CRLF line endings `the\r` is the word before the newline (and is OOV).
+ * 2. State: the current span (empty at first), `words` and `oov` counters (0), and a
+ *    sentence-start flag, true at the start of the document.
+ * 3. For each token, while the span is empty:
+ *    a. if `fromSentenceStart` and the flag is false, skip the token; the flag becomes true
+ *       if the token is one of `.` `?` `!` newline, false otherwise;
+ *    b. else, if the token is a space or a newline, skip it (the flag is left as it is, so in
+ *       `end. Next` the word `Next` still starts a sentence);
+ *    c. else the token opens the span and is handled as in 4.
+ * 4. A delimiter token is appended to the span. A word token increments `words` first; it
+ *    is accepted if it is all ASCII digits or its ASCII-lower-cased form is in the
+ *    vocabulary, and then appended verbatim (original case).
+ * 5. Otherwise it is OOV: `oov += 1`, `p = oov / max(words, minWords)`. If
+ *    `p <= maxOovFraction` it is appended like an accepted word. If not, the span ends
+ *    before it: trailing spaces and newlines are trimmed; the span is emitted if
+ *    `words > minWords`, where `words` still counts the rejecting word (so a span of exactly
+ *    `minWords` words ended by an OOV word IS emitted); the rejecting word is dropped (it
+ *    does not open the next span), `words` and `oov` go back to 0 and the flag is false (a
+ *    word is not a sentence end), so with `fromSentenceStart` the next span can only open
+ *    after the next `.` `?` `!` or newline.
+ * 6. At the end of the document an open span is trimmed the same way and emitted if
+ *    `words > minWords` (here no rejecting word is counted: 32 words are dropped, 33 kept).
+ * 7. A span whose trimmed text is empty is never emitted (only possible with
+ *    `minWords` 0; the authors' pipeline dropped empty spans too).
+ *
+ * An emitted span reports the words and OOV words of its own text: at a rejection that is
+ * the counters minus the rejecting word. With the defaults (32, 0.01) the first OOV word of
+ * a span always ends it; an OOV word survives only once `words` (itself included) is 100+.
+ *
+ * The filter scans UTF-16 codes with a class table and builds a string only for each word
+ * it has to look up, at the word's end; a span's text is one slice of the document.
+ */
+import { ASCII_CLASS, DELIMITER, DIGIT, LETTER, SENTENCE_END, UPPER, asciiLowerCase } from './tokens.js';
+
+export interface SpanFilterOptions {
+  /** A span is emitted only if it has more words than this (default 32). */
+  readonly minWords?: number;
+  /** Largest OOV fraction `oov / max(words, minWords)` a span may reach (default 0.01). */
+  readonly maxOovFraction?: number;
+  /** Spans open only at a sentence start (default true). */
+  readonly fromSentenceStart?: boolean;
+}
+
+export const DEFAULT_SPAN_FILTER_OPTIONS: Required<SpanFilterOptions> = {
+  minWords: 32,
+  maxOovFraction: 0.01,
+  fromSentenceStart: true,
+};
+
+export interface Span {
+  /** The span as written in the document, trailing spaces and newlines trimmed. */
+  readonly text: string;
+  /** Word tokens in `text`. */
+  readonly words: number;
+  /** OOV word tokens kept in `text`. */
+  readonly oov: number;
+}
+
+export interface SpanFilterResult {
+  readonly spans: Span[];
+  /** Word tokens in the whole document. */
+  readonly wordsIn: number;
+  /** Every OOV word the filter looked at (kept or span-ending), ASCII-lower-cased, in order. */
+  readonly oovWords: string[];
+}
+
+const SPACE = 32;
+const NEWLINE = 10;
+const HAS_UPPER = 1;
+const HAS_NON_ASCII = 2;
+
+/**
+ * Splits `text` into the spans that the authors' filter keeps. `vocabulary` holds
+ * lower-case words (see vocabulary.ts); tokens are ASCII-lower-cased before the look-up.
+ */
+export function spanFilter(
+  text: string,
+  vocabulary: ReadonlySet<string>,
+  options: SpanFilterOptions = {},
+): SpanFilterResult {
+  const { minWords, maxOovFraction, fromSentenceStart } = resolveSpanFilterOptions(options);
+  const spans: Span[] = [];
+  const oovWords: string[] = [];
+  const length = text.length;
+  let wordsIn = 0;
+  let atSentenceStart = true;
+  let spanStart = -1; // -1 while the span is empty
+  let spanEnd = 0;
+  let words = 0;
+  let oov = 0;
+
+  let i = 0;
+  while (i < length) {
+    const code = text.charCodeAt(i);
+    const cls = code < 128 ? (ASCII_CLASS[code] as number) : LETTER;
+
+    if (cls >= DELIMITER) {
+      if (spanStart >= 0) spanEnd = i + 1;
+      else if (fromSentenceStart && !atSentenceStart) atSentenceStart = cls === SENTENCE_END;
+      else if (code !== SPACE && code !== NEWLINE) {
+        spanStart = i;
+        spanEnd = i + 1;
+      }
+      i++;
+      continue;
+    }
+
+    // A word token: a run of digits, or a run of non-digit word characters.
+    let end = i + 1;
+    let flags = cls === UPPER ? HAS_UPPER : code < 128 ? 0 : HAS_NON_ASCII;
+    if (cls === DIGIT) {
+      while (end < length && ASCII_CLASS[text.charCodeAt(end)] === DIGIT) end++;
+    } else {
+      while (end < length) {
+        const next = text.charCodeAt(end);
+        if (next >= 128) flags |= HAS_NON_ASCII;
+        else {
+          const nextClass = ASCII_CLASS[next] as number;
+          if (nextClass > UPPER) break;
+          flags |= nextClass; // UPPER === HAS_UPPER
+        }
+        end++;
+      }
+    }
+    wordsIn++;
+
+    if (spanStart < 0) {
+      if (fromSentenceStart && !atSentenceStart) {
+        i = end;
+        continue;
+      }
+      spanStart = i;
+      spanEnd = i;
+    }
+    words++;
+    if (cls === DIGIT) {
+      spanEnd = end;
+    } else {
+      const raw = text.slice(i, end);
+      const word = flags === 0 || flags === HAS_NON_ASCII ? raw : flags === HAS_UPPER ? raw.toLowerCase() : asciiLowerCase(raw);
+      if (vocabulary.has(word)) {
+        spanEnd = end;
+      } else {
+        oovWords.push(word);
+        oov++;
+        if (oov / Math.max(words, minWords) <= maxOovFraction) {
+          spanEnd = end;
+        } else {
+          if (words > minWords) emitSpan(text, spanStart, spanEnd, words - 1, oov - 1, spans);
+          spanStart = -1;
+          words = 0;
+          oov = 0;
+          atSentenceStart = false;
+        }
+      }
+    }
+    i = end;
+  }
+  if (spanStart >= 0 && words > minWords) emitSpan(text, spanStart, spanEnd, words, oov, spans);
+  return { spans, wordsIn, oovWords };
+}
+
+/** Appends `text[start, end)` minus trailing spaces and newlines, unless nothing is left. */
+function emitSpan(text: string, start: number, end: number, words: number, oov: number, spans: Span[]): void {
+  let trimmedEnd = end;
+  while (trimmedEnd > start) {
+    const last = text.charCodeAt(trimmedEnd - 1);
+    if (last !== SPACE && last !== NEWLINE) break;
+    trimmedEnd--;
+  }
+  if (trimmedEnd > start) spans.push({ text: text.slice(start, trimmedEnd), words, oov });
+}
+
+/** Fills in the defaults and refuses options the rule cannot work with. */
+export function resolveSpanFilterOptions(options: SpanFilterOptions): Required<SpanFilterOptions> {
+  const resolved = { ...DEFAULT_SPAN_FILTER_OPTIONS, ...withoutUndefined(options) };
+  if (!Number.isInteger(resolved.minWords) || resolved.minWords < 0) {
+    throw new RangeError(`spanFilter: minWords must be a non-negative integer, got ${resolved.minWords}`);
+  }
+  if (!(resolved.maxOovFraction >= 0 && resolved.maxOovFraction <= 1)) {
+    throw new RangeError(`spanFilter: maxOovFraction must be a number from 0 to 1, got ${resolved.maxOovFraction}`);
+  }
+  if (typeof resolved.fromSentenceStart !== 'boolean') {
+    throw new TypeError(`spanFilter: fromSentenceStart must be true or false, got ${String(resolved.fromSentenceStart)}`);
+  }
+  return resolved;
+}
+
+function withoutUndefined(options: SpanFilterOptions): SpanFilterOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}
+
+/** Joins a document's spans the way the authors wrote them out: `<s> span </s> <s> span </s>`. */
+export function joinSpans(spans: readonly Span[]): string {
+  return spans.map((span) => `<s> ${span.text} </s>`).join(' ');
+}
