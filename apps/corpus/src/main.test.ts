@@ -26,7 +26,8 @@ function runService(env: NodeJS.ProcessEnv, onReady?: (output: string) => Promis
     }, 60_000);
     const collect = (chunk: Buffer) => {
       output += chunk;
-      if (!ready && output.includes('service ready') && onReady) {
+      // Wait for the whole line: a chunk may end mid-line.
+      if (!ready && /"msg":"service ready"[^\n]*\n/.test(output) && onReady) {
         ready = true;
         onReady(output).then(() => child.kill('SIGTERM'), reject);
       }
@@ -38,6 +39,20 @@ function runService(env: NodeJS.ProcessEnv, onReady?: (output: string) => Promis
       resolve({ code, output });
     });
   });
+}
+
+interface LogLine {
+  service: string;
+  msg: string;
+  url?: string;
+}
+
+/** The complete log lines so far; a trailing partial line is left out. */
+function jsonLines(output: string): LogLine[] {
+  return output
+    .split('\n')
+    .slice(0, -1)
+    .map((line) => JSON.parse(line) as LogLine);
 }
 
 describe('corpus service process', () => {
@@ -69,12 +84,12 @@ describe('corpus service process', () => {
     await (await openDatabase({ sqlitePath: join(home, 'downscale.sqlite'), migrate: 'run' })).destroy();
     let health: unknown;
     const { code, output } = await runService({ NATS_URL: nats.url, DOWNSCALE_HOME: home, HTTP_PORT: '0' }, async (log) => {
-      const ready = log.split('\n').map((l) => JSON.parse(l) as { msg: string; url?: string }).find((l) => l.msg === 'service ready');
+      const ready = jsonLines(log).find((l) => l.msg === 'service ready');
       health = await (await fetch(`${ready!.url}/health`)).json();
     });
     assert.equal(code, 0, output);
     assert.equal((health as { status: string }).status, 'ok');
-    const lines = output.trim().split('\n').map((l) => JSON.parse(l) as { service: string; msg: string });
+    const lines = jsonLines(output);
     assert.ok(lines.every((l) => l.service === 'corpus'), 'every log line is JSON naming the service');
     assert.ok(lines.some((l) => l.msg === 'received SIGTERM, shutting down'));
     assert.equal(lines.at(-1)?.msg, 'resources closed');

@@ -86,12 +86,18 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
 }
 
 /** Options for Nest's NATS transport (server and client): never give up reconnecting. */
+function rpcGracePeriodMs(config: ServiceConfig): number {
+  return Math.min(1_000, Math.floor(config.shutdownTimeoutMs / 4));
+}
+
 export function natsTransportOptions(config: ServiceConfig, role: 'rpc' | 'bus') {
   return {
     servers: config.natsServers,
     name: `${config.service}-${role}`,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1_000,
-    ...(role === 'rpc' ? { queue: config.service, gracefulShutdown: true, gracePeriod: config.shutdownTimeoutMs } : {}),
+    // Nest's graceful shutdown unsubscribes, then sleeps the whole grace period whatever is in
+    // flight: keep it short (RPC handlers answer in milliseconds) so shutdown is not always slow.
+    ...(role === 'rpc' ? { queue: config.service, gracefulShutdown: true, gracePeriod: rpcGracePeriodMs(config) } : {}),
   };
 }
