@@ -11,11 +11,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Experiment, MetricPoint, openDatabase, Run } from '@downscale/persistence';
+import { chromium } from 'playwright-core';
 
 const appDir = resolve(import.meta.dirname, '..');
 const repoRoot = resolve(appDir, '../..');
 const nextBin = join(repoRoot, 'node_modules', 'next', 'dist', 'bin', 'next');
 const startTimeoutMs = 60_000;
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const experimentId = 'exp-dashboard-test';
 const runIds = ['run-dashboard-test-a', 'run-dashboard-test-b'];
@@ -205,6 +207,32 @@ describe('dashboard (next start)', { timeout: 180_000 }, () => {
       assert.doesNotMatch(elsewhere.body, /data-run-id=/);
       assert.match(elsewhere.body, /No runs yet/);
     } finally {
+      await dashboard.stop();
+    }
+  });
+
+  test('in a browser, the experiment link leads to its runs', async () => {
+    assert.ok(existsSync(chromiumPath), `no browser at ${chromiumPath}: install Debian's chromium (apt-get install chromium)`);
+    const dashboard = await startDashboard({ DOWNSCALE_SQLITE_PATH: join(tmp, 'downscale.sqlite'), DOWNSCALE_SERVICE_URLS: serviceUrls });
+    // Flags: a closed network makes Chromium's background services fail noisily.
+    const browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      const pageErrors = [];
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(dashboard.base);
+      await page.getByRole('link', { name: 'dashboard test experiment' }).click();
+      await page.waitForURL(`**/runs?experiment=${experimentId}`);
+      const rows = page.locator('[data-run-id]');
+      assert.deepEqual(await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-run-id')).sort()), [...runIds].sort());
+      await page.getByRole('link', { name: 'all runs' }).click();
+      await page.waitForURL(/\/runs$/);
+      assert.deepEqual(pageErrors, [], 'the pages run without script errors');
+    } finally {
+      await browser.close();
       await dashboard.stop();
     }
   });
