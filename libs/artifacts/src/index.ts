@@ -1,0 +1,1 @@
+export { ArtifactError, ArtifactStore } from './artifact-store.js';
