@@ -1,0 +1,25 @@
+// Scaling-law science (PAPER.md / issue 6): power-law fits of loss against scale with the
+// Chinchilla method, bootstrap uncertainty, held-out extrapolation, the compute-optimal
+// frontier and emergence series. Pure computation: no I/O, no services.
+export { huber, huberDerivative } from './huber.js';
+export { minimizeLbfgs, type LbfgsOptions, type LbfgsResult, type LbfgsStopReason, type Objective } from './lbfgs.js';
+export { evenlySpaced, gridOfStarts, minimizeFromStarts, type MultiStartResult } from './multi-start.js';
+export { huberObjective, predictLogLoss, type LogSpaceData, type PowerLawShape } from './power-law-objective.js';
+export {
+  CHINCHILLA_GRID,
+  jointLaw,
+  predictJointLoss,
+  predictPurePowerLoss,
+  predictSaturatingLoss,
+  purePowerLaw,
+  saturatingLaw,
+  type JointLawParameters,
+  type JointPoint,
+  type LawForm,
+  type LawModel,
+  type PurePowerLawParameters,
+  type SaturatingLawParameters,
+  type SingleVariablePoint,
+} from './laws.js';
+export { DEFAULT_HUBER_DELTA, fitLogSpace, fitModel, goodnessOfFit, toLogSpace, type FitOptions, type ModelFit } from './fit.js';
+export { seededRandom, type RandomSource } from './random.js';
