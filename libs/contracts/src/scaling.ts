@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { corpusVariant, id, positiveInt } from './primitives.js';
 
 export const fitForm = z.enum(['pure-power', 'power-plus-constant', 'joint-chinchilla']);
+export type FitForm = z.infer<typeof fitForm>;
 
 export const fitUpdated = z
   .object({

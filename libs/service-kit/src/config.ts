@@ -31,6 +31,7 @@ const environment = z.object({
   NATS_URL: natsUrl.default('nats://127.0.0.1:4222'),
   DATABASE_URL: databaseUrl.optional(),
   DOWNSCALE_HOME: z.string().min(1).default('.downscale'),
+  ARTIFACT_ROOT: z.string().min(1).optional(),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -44,6 +45,8 @@ export interface ServiceConfig {
   databaseUrl: string | undefined;
   sqlitePath: string;
   home: string;
+  /** Tokenizers, corpora and checkpoints: a folder, shared by all services (a volume in a cluster). */
+  artifactRoot: string;
   httpHost: string;
   httpPort: number;
   logLevel: z.infer<typeof environment>['LOG_LEVEL'];
@@ -78,6 +81,7 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     databaseUrl: e.DATABASE_URL,
     sqlitePath: resolve(home, 'downscale.sqlite'),
     home,
+    artifactRoot: resolve(home, e.ARTIFACT_ROOT ?? 'artifacts'),
     httpHost: e.HTTP_HOST,
     httpPort: e.HTTP_PORT ?? servicePort(service),
     logLevel: e.LOG_LEVEL,

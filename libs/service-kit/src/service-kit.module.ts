@@ -1,5 +1,7 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
+import { ArtifactStore } from '@downscale/artifacts';
+import { EventPublisher } from '@downscale/messaging';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -8,7 +10,8 @@ import { natsTransportOptions, type ServiceConfig } from './config.js';
 import { HealthController } from './health.js';
 import { MetricsController } from './metrics.js';
 import { rpcControllerFor } from './rpc.js';
-import { DATA_SOURCE, LOGGER, METRICS_REGISTRY, NATS_CONNECTION, SERVICE_BUS, SERVICE_CONFIG } from './tokens.js';
+import { ConsumerHost } from './consumers.js';
+import { ARTIFACT_STORE, DATA_SOURCE, EVENT_PUBLISHER, LOGGER, METRICS_REGISTRY, NATS_CONNECTION, SERVICE_BUS, SERVICE_CONFIG } from './tokens.js';
 
 /** What bootstrap opened before Nest started; the module hands them to the app and closes them. */
 export interface ServiceResources {
@@ -55,9 +58,12 @@ export class ServiceKitModule {
         { provide: DATA_SOURCE, useValue: resources.dataSource },
         { provide: LOGGER, useValue: resources.logger },
         { provide: METRICS_REGISTRY, useValue: resources.metrics },
+        { provide: EVENT_PUBLISHER, useValue: new EventPublisher(resources.nc, config.service) },
+        { provide: ARTIFACT_STORE, useValue: new ArtifactStore(config.artifactRoot) },
+        ConsumerHost,
         ResourceCloser,
       ],
-      exports: [SERVICE_CONFIG, NATS_CONNECTION, DATA_SOURCE, LOGGER, METRICS_REGISTRY, ClientsModule],
+      exports: [SERVICE_CONFIG, NATS_CONNECTION, DATA_SOURCE, LOGGER, METRICS_REGISTRY, EVENT_PUBLISHER, ARTIFACT_STORE, ConsumerHost, ClientsModule],
     };
   }
 }

@@ -10,6 +10,7 @@ import { healthReport, pingReply, rpcSubjects } from '@downscale/contracts';
 import { startNatsServer, type NatsServerProcess } from '@downscale/messaging';
 import { openDatabase } from '@downscale/persistence';
 import { startService, type RunningService } from './bootstrap.js';
+import { eventually } from './testing.js';
 import { SERVICE_BUS } from './tokens.js';
 
 @Module({})
@@ -18,16 +19,6 @@ class EmptyFeature {}
 async function getJson(url: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
   return { status: response.status, body: await response.json() };
-}
-
-async function eventually<T>(what: string, timeoutMs: number, attempt: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await attempt().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
 describe('service kit: two services on real NATS and SQLite', () => {

@@ -89,12 +89,14 @@ for (const backend of backends) {
           intervals: { alpha: [0.07, 0.08] },
           residuals: [{ runId: 'r1', observed: 3.1, predicted: 3.05 }],
           runIds: ['r1'],
+          diagnostics: { r2: 0.98, method: 'huber-lbfgs' },
+          inputHash: 'a'.repeat(64),
         }),
       );
       const loadedFit = await manager.findOneByOrFail(ScalingFit, { id: fit.id });
       assert.deepEqual(
-        [loadedFit.parameters, loadedFit.intervals, loadedFit.residuals, loadedFit.version],
-        [fit.parameters, fit.intervals, fit.residuals, 2],
+        [loadedFit.parameters, loadedFit.intervals, loadedFit.residuals, loadedFit.version, loadedFit.diagnostics, loadedFit.inputHash],
+        [fit.parameters, fit.intervals, fit.residuals, 2, { r2: 0.98, method: 'huber-lbfgs' }, 'a'.repeat(64)],
       );
       const baseline = await manager.save(
         manager.create(Baseline, {

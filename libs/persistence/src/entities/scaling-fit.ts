@@ -1,6 +1,6 @@
 import type { CorpusVariant } from '@downscale/contracts';
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { enumColumn, idColumn, intColumn, jsonColumn } from './column-types.js';
+import { enumColumn, idColumn, intColumn, jsonColumn, sha256Column } from './column-types.js';
 import { Experiment } from './experiment.js';
 import { IdentifiedRecord } from './identified-record.js';
 
@@ -13,7 +13,7 @@ export interface FitResidual {
 
 /** One version of a fitted scaling law; a refit adds a row with a higher version. */
 @Entity('scaling_fit')
-@Index('ix_scaling_fit_lookup', ['experimentId', 'form', 'variant', 'version'])
+@Index('ux_scaling_fit_version', ['experimentId', 'form', 'variant', 'version'], { unique: true })
 export class ScalingFit extends IdentifiedRecord {
   /** Fits may pool runs of several experiments; then there is none. */
   @Column({ ...idColumn, nullable: true })
@@ -49,4 +49,12 @@ export class ScalingFit extends IdentifiedRecord {
 
   @Column(jsonColumn)
   runIds!: string[];
+
+  /** Goodness of fit (R² in log space), method and settings, held-out extrapolation error. */
+  @Column(jsonColumn)
+  diagnostics!: Record<string, unknown>;
+
+  /** sha256 of the fitted points and settings: a refit of unchanged inputs adds no version. */
+  @Column(sha256Column)
+  inputHash!: string;
 }

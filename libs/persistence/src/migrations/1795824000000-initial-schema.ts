@@ -169,9 +169,11 @@ function initialTables(): Table[] {
         column.json('intervals'),
         column.json('residuals'),
         column.json('run_ids'),
+        column.json('diagnostics'),
+        column.sha256('input_hash'),
       ],
       foreignKeys: [foreignKey('scaling_fit', 'experiment_id', 'experiment', 'CASCADE')],
-      indices: [index('ix_scaling_fit_lookup', ['experiment_id', 'form', 'variant', 'version'])],
+      indices: [index('ux_scaling_fit_version', ['experiment_id', 'form', 'variant', 'version'], true)],
     }),
     new Table({
       name: 'baseline',

@@ -1,0 +1,55 @@
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { DurableSubject } from '@downscale/contracts';
+import { startDurableConsumer, type DurableConsumerHandle, type DurableConsumerOptions } from '@downscale/messaging';
+import { IdempotencyLedger } from '@downscale/persistence';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Logger } from 'pino';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { ServiceConfig } from './config.js';
+import { DATA_SOURCE, LOGGER, NATS_CONNECTION, SERVICE_CONFIG } from './tokens.js';
+
+export type ServiceConsumerOptions<S extends DurableSubject> = Omit<DurableConsumerOptions<S, EntityManager>, 'ledger' | 'logger'> & {
+  /** Run each handler inside the idempotency ledger (default true): its DB writes go through `context.tx`. */
+  exactlyOnce?: boolean;
+};
+
+/**
+ * Starts a service's durable consumers and stops them before the app shuts down, so that
+ * in-flight handlers finish (or hand their message back) while NATS and the database are
+ * still open. Feature modules call `consume` from `onApplicationBootstrap`.
+ */
+@Injectable()
+export class ConsumerHost implements BeforeApplicationShutdown {
+  private readonly handles: DurableConsumerHandle[] = [];
+  private readonly ledger: IdempotencyLedger;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(DATA_SOURCE) dataSource: DataSource,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+  ) {
+    this.ledger = new IdempotencyLedger(dataSource);
+  }
+
+  async consume<S extends DurableSubject>(options: ServiceConsumerOptions<S>): Promise<DurableConsumerHandle> {
+    const { exactlyOnce = true, ...rest } = options;
+    const log = this.logger.child({ consumer: options.durable });
+    const handle = await startDurableConsumer<S, EntityManager>(this.nc, {
+      ...rest,
+      ...(exactlyOnce ? { ledger: this.ledger } : {}),
+      logger: { warn: (m) => log.warn(m), error: (m) => log.error(m) },
+    });
+    this.handles.push(handle);
+    void handle.closed.then((error) => {
+      if (error) log.error({ err: error }, 'consumer stopped on an error; the service is unhealthy until restarted');
+    });
+    return handle;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    // Leave part of the shutdown budget for closing NATS and the database afterwards.
+    const timeoutMs = Math.floor(this.config.shutdownTimeoutMs * 0.8);
+    await Promise.all(this.handles.map((h) => h.stop({ timeoutMs })));
+  }
+}

@@ -1,0 +1,51 @@
+/** Helpers for services' integration tests: a private NATS, a migrated SQLite home, polling. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startNatsServer, type NatsServerProcess } from '@downscale/messaging';
+import { openDatabase } from '@downscale/persistence';
+import { startService, type RunningService, type ServiceDefinition } from './bootstrap.js';
+
+/** Polls `attempt` until it returns a value (errors count as "not yet"). */
+export async function eventually<T>(what: string, timeoutMs: number, attempt: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await attempt().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+export interface TestStack {
+  nats: NatsServerProcess;
+  home: string;
+  /** Environment for startService: this NATS, this home, a free port, quiet logs. */
+  env: NodeJS.ProcessEnv;
+  start(definition: ServiceDefinition): Promise<RunningService>;
+  /** Closes the services started here, NATS, and removes the home. */
+  close(): Promise<void>;
+}
+
+export async function startTestStack(): Promise<TestStack> {
+  const nats = await startNatsServer();
+  const home = mkdtempSync(join(tmpdir(), 'downscale-test-'));
+  const env = { NATS_URL: nats.url, DOWNSCALE_HOME: home, HTTP_PORT: '0', LOG_LEVEL: 'silent' };
+  await (await openDatabase({ sqlitePath: join(home, 'downscale.sqlite'), migrate: 'run' })).destroy();
+  const services: RunningService[] = [];
+  return {
+    nats,
+    home,
+    env,
+    start: async (definition) => {
+      const service = await startService(definition, env);
+      services.push(service);
+      return service;
+    },
+    close: async () => {
+      for (const service of services.reverse()) await service.close();
+      await nats.stop();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
