@@ -1,0 +1,83 @@
+/**
+ * Runs shards on worker threads, one shard at a time per worker, and resolves each shard's
+ * promise with its statistics. Which worker runs a shard does not matter: a shard's output
+ * depends only on its documents.
+ */
+import { Worker } from 'node:worker_threads';
+import type { SpanFilterOptions } from '@downscale/simplify';
+import type { ShardStatistics } from './shard-statistics.js';
+import type { ShardJob } from './shard.js';
+
+export interface FilterWorkerData {
+  readonly words: string[];
+  readonly filterOptions: SpanFilterOptions;
+  readonly outDir: string;
+}
+
+export type FilterWorkerReply = { readonly index: number; readonly stats: ShardStatistics } | { readonly index: number; readonly error: string };
+
+interface Pending {
+  readonly job: ShardJob;
+  readonly resolve: (stats: ShardStatistics) => void;
+  readonly reject: (error: Error) => void;
+}
+
+export class FilterPool {
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Map<Worker, Pending>();
+  private readonly queue: Pending[] = [];
+  private failure: Error | undefined;
+
+  constructor(size: number, data: FilterWorkerData) {
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(new URL('./filter-worker.js', import.meta.url), { workerData: data });
+      worker.on('message', (reply: FilterWorkerReply) => this.settle(worker, reply));
+      worker.on('error', (error) => this.fail(worker, error));
+      worker.on('exit', (code) => {
+        if (this.busy.has(worker)) this.fail(worker, new Error(`a filter worker exited with code ${code} during a shard`));
+      });
+      this.idle.push(worker);
+    }
+  }
+
+  /** Runs `job` on the next free worker. */
+  run(job: ShardJob): Promise<ShardStatistics> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Stops every worker (after the shards in progress, which the caller awaits first). */
+  async close(): Promise<void> {
+    await Promise.all([...this.idle, ...this.busy.keys()].map((worker) => worker.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const worker = this.idle.pop() as Worker;
+      const pending = this.queue.shift() as Pending;
+      this.busy.set(worker, pending);
+      worker.postMessage(pending.job);
+    }
+  }
+
+  private settle(worker: Worker, reply: FilterWorkerReply): void {
+    const pending = this.busy.get(worker);
+    this.busy.delete(worker);
+    this.idle.push(worker);
+    if (pending) {
+      if ('error' in reply) pending.reject(new Error(`filter worker failed on shard ${reply.index}: ${reply.error}`));
+      else pending.resolve(reply.stats);
+    }
+    this.dispatch();
+  }
+
+  private fail(worker: Worker, error: Error): void {
+    this.failure ??= error;
+    this.busy.get(worker)?.reject(error);
+    this.busy.delete(worker);
+    for (const pending of this.queue.splice(0)) pending.reject(error);
+  }
+}

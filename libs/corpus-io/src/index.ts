@@ -1,0 +1,29 @@
+// Corpus I/O at scale: streaming readers, the sharded and resumable simplified corpus, the
+// regular control corpus and the bundled default corpus.
+export { BadRecordTally, type BadRecordSummary } from './bad-records.js';
+export { DEFAULT_SHARD_CHARS, shardDocuments } from './batches.js';
+export { CorpusReadError, describePlace, type BadRecordPolicy, type CorpusDocument, type RecordPlace } from './documents.js';
+export { inputFormat, resolveInputFiles, type InputFile, type InputFormat } from './input-files.js';
+export { readDocuments, readFileDocuments, type ReadDocumentsOptions } from './readers.js';
+export {
+  NO_SUBSET,
+  ShardStatisticsBuilder,
+  mergeShardStatistics,
+  type MergeStatisticsOptions,
+  type MergedStatistics,
+  type ShardStatistics,
+  type SubsetCounts,
+  type SubsetRetention,
+} from './shard-statistics.js';
+export {
+  SPANS_FILE,
+  STATS_FILE,
+  simplifyCorpus,
+  type SimplifiedCorpusStats,
+  type SimplifyCorpusOptions,
+  type SimplifyCorpusResult,
+  type SimplifyProgress,
+} from './simplify-corpus.js';
+export { DOCUMENTS_FILE, regularCorpus, type RegularCorpusOptions, type RegularCorpusResult, type RegularCorpusStats } from './regular-corpus.js';
+export { HOLDOUT_BOOKS, bundledCorpus, bundledHoldout, writeBundledCorpus } from './bundled-corpus.js';
+export { brownPlainText } from './brown.js';

@@ -1,0 +1,201 @@
+/**
+ * Statistics of a simplified corpus that can be computed shard by shard, stored with each
+ * shard and merged: the report of a resumed or multi-worker run is that of one pass.
+ *
+ * simplify's CorpusStatistics accumulates one stream of documents and keeps its counters
+ * private, so it can neither be saved with a shard nor merged; this module keeps the same
+ * definitions (its report type, bins, BoundedCounter pruning and zipfCoefficient are reused)
+ * in a serialisable form. shard-statistics.test.ts checks that both agree.
+ */
+import {
+  BoundedCounter,
+  asciiLowerCase,
+  wordTokens,
+  zipfCoefficient,
+  type CorpusStatisticsReport,
+  type SpanFilterResult,
+  type SpanLengthBin,
+} from '@downscale/simplify';
+
+/** Documents and words of one source subset, in and out. */
+export interface SubsetCounts {
+  documentsIn: number;
+  documentsOut: number;
+  wordsIn: number;
+  wordsOut: number;
+}
+
+export interface SubsetRetention extends SubsetCounts {
+  readonly documentRetention: number;
+  readonly wordRetention: number;
+}
+
+/** The subset name used for documents that name none. */
+export const NO_SUBSET = '(none)';
+
+/** Counts of one shard, as stored in `shards/stats-NNNNN.json`. */
+export interface ShardStatistics {
+  documentsIn: number;
+  documentsOut: number;
+  wordsIn: number;
+  wordsOut: number;
+  spans: number;
+  oovWordsOut: number;
+  oovWordsSeen: number;
+  maxSpanWords: number;
+  /** spansByBin[b]: spans of 2^(b-1) to 2^b - 1 words (bin 0: empty spans). */
+  spansByBin: number[];
+  /** Output word types (ASCII-lower-cased) and their counts. */
+  wordCounts: [string, number][];
+  /** The most frequent OOV words of the shard; `oovCountsTruncated` when some were left out. */
+  oovCounts: [string, number][];
+  oovCountsTruncated: boolean;
+  subsets: Record<string, SubsetCounts>;
+}
+
+/** OOV words kept per shard: enough for a corpus-wide top list, bounded on web text. */
+const OOV_WORDS_PER_SHARD = 10_000;
+
+/** Accumulates the statistics of one shard, document by document. */
+export class ShardStatisticsBuilder {
+  private readonly counts: ShardStatistics = {
+    documentsIn: 0,
+    documentsOut: 0,
+    wordsIn: 0,
+    wordsOut: 0,
+    spans: 0,
+    oovWordsOut: 0,
+    oovWordsSeen: 0,
+    maxSpanWords: 0,
+    spansByBin: [],
+    wordCounts: [],
+    oovCounts: [],
+    oovCountsTruncated: false,
+    subsets: {},
+  };
+  private readonly words = new Map<string, number>();
+  private readonly oovWords = new Map<string, number>();
+
+  add(result: SpanFilterResult, subset: string | undefined): void {
+    const counts = this.counts;
+    const documentWordsOut = result.spans.reduce((sum, span) => sum + span.words, 0);
+    counts.documentsIn++;
+    counts.wordsIn += result.wordsIn;
+    if (result.spans.length > 0) counts.documentsOut++;
+    for (const span of result.spans) {
+      counts.spans++;
+      counts.wordsOut += span.words;
+      counts.oovWordsOut += span.oov;
+      counts.maxSpanWords = Math.max(counts.maxSpanWords, span.words);
+      const bin = spanLengthBin(span.words);
+      while (counts.spansByBin.length <= bin) counts.spansByBin.push(0);
+      counts.spansByBin[bin] = (counts.spansByBin[bin] as number) + 1;
+      for (const word of wordTokens(span.text)) increment(this.words, asciiLowerCase(word), 1);
+    }
+    counts.oovWordsSeen += result.oovWords.length;
+    for (const word of result.oovWords) increment(this.oovWords, word, 1);
+    const perSubset = (counts.subsets[subset ?? NO_SUBSET] ??= { documentsIn: 0, documentsOut: 0, wordsIn: 0, wordsOut: 0 });
+    perSubset.documentsIn++;
+    perSubset.wordsIn += result.wordsIn;
+    if (result.spans.length > 0) perSubset.documentsOut++;
+    perSubset.wordsOut += documentWordsOut;
+  }
+
+  finish(): ShardStatistics {
+    const oovCounts = [...this.oovWords].sort(byCountThenWord);
+    return {
+      ...this.counts,
+      wordCounts: [...this.words].sort(byCountThenWord),
+      oovCounts: oovCounts.slice(0, OOV_WORDS_PER_SHARD),
+      oovCountsTruncated: oovCounts.length > OOV_WORDS_PER_SHARD,
+    };
+  }
+}
+
+export interface MergeStatisticsOptions {
+  /** How many of the most frequent OOV words to report (default 50, as CorpusStatistics). */
+  readonly topOovWords?: number;
+  /** Distinct OOV words counted before pruning (default 100,000, as CorpusStatistics). */
+  readonly oovCounterCapacity?: number;
+  /** Distinct output word types counted before pruning (default 1,000,000, as CorpusStatistics). */
+  readonly wordCounterCapacity?: number;
+}
+
+export interface MergedStatistics extends CorpusStatisticsReport {
+  /** Retention per source subset (`meta.redpajama_set_name`; `(none)` when absent). */
+  readonly subsets: Record<string, SubsetRetention>;
+}
+
+/** The corpus statistics of shards merged in the given order (shard order: deterministic). */
+export function mergeShardStatistics(shards: Iterable<ShardStatistics>, options: MergeStatisticsOptions = {}): MergedStatistics {
+  const wordCounter = new BoundedCounter(options.wordCounterCapacity ?? 1_000_000);
+  const oovCounter = new BoundedCounter(options.oovCounterCapacity ?? 100_000);
+  const total = { documentsIn: 0, documentsOut: 0, wordsIn: 0, wordsOut: 0, spans: 0, oovWordsOut: 0, oovWordsSeen: 0, maxSpanWords: 0 };
+  const spansByBin: number[] = [];
+  const subsets: Record<string, SubsetCounts> = {};
+  let oovTruncated = false;
+  for (const shard of shards) {
+    for (const key of Object.keys(total) as (keyof typeof total)[]) {
+      total[key] = key === 'maxSpanWords' ? Math.max(total[key], shard[key]) : total[key] + shard[key];
+    }
+    shard.spansByBin.forEach((spans, bin) => (spansByBin[bin] = (spansByBin[bin] ?? 0) + spans));
+    for (const [word, count] of shard.wordCounts) wordCounter.add(word, count);
+    for (const [word, count] of shard.oovCounts) oovCounter.add(word, count);
+    oovTruncated ||= shard.oovCountsTruncated;
+    for (const [name, counts] of Object.entries(shard.subsets)) {
+      const merged = (subsets[name] ??= { documentsIn: 0, documentsOut: 0, wordsIn: 0, wordsOut: 0 });
+      merged.documentsIn += counts.documentsIn;
+      merged.documentsOut += counts.documentsOut;
+      merged.wordsIn += counts.wordsIn;
+      merged.wordsOut += counts.wordsOut;
+    }
+  }
+  const bins: SpanLengthBin[] = [];
+  for (let bin = 0; bin < spansByBin.length; bin++) {
+    bins.push({ minWords: bin === 0 ? 0 : 2 ** (bin - 1), maxWords: bin === 0 ? 0 : 2 ** bin - 1, spans: spansByBin[bin] ?? 0 });
+  }
+  return {
+    documentsIn: total.documentsIn,
+    documentsOut: total.documentsOut,
+    documentRetention: ratio(total.documentsOut, total.documentsIn),
+    wordsIn: total.wordsIn,
+    wordsOut: total.wordsOut,
+    wordRetention: ratio(total.wordsOut, total.wordsIn),
+    spans: total.spans,
+    oovWordsOut: total.oovWordsOut,
+    oovRate: ratio(total.oovWordsOut, total.wordsOut),
+    spanLengths: { meanWords: ratio(total.wordsOut, total.spans), maxWords: total.maxSpanWords, bins },
+    types: wordCounter.size,
+    typeTokenRatio: ratio(wordCounter.size, total.wordsOut),
+    zipfCoefficient: zipfCoefficient(wordCounter.values()),
+    wordCountsExact: wordCounter.exact,
+    oovWordsSeen: total.oovWordsSeen,
+    topOovWords: oovCounter.top(options.topOovWords ?? 50).map(({ key, count }) => ({ word: key, count })),
+    oovCountsExact: oovCounter.exact && !oovTruncated,
+    subsets: Object.fromEntries(
+      Object.entries(subsets)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, counts]) => [
+          name,
+          { ...counts, documentRetention: ratio(counts.documentsOut, counts.documentsIn), wordRetention: ratio(counts.wordsOut, counts.wordsIn) },
+        ]),
+    ),
+  };
+}
+
+/** As CorpusStatistics: bin 0 holds 0-word spans, bin b >= 1 spans of 2^(b-1) to 2^b - 1 words. */
+function spanLengthBin(words: number): number {
+  return 32 - Math.clz32(words);
+}
+
+function ratio(numerator: number, denominator: number): number {
+  return denominator === 0 ? 0 : numerator / denominator;
+}
+
+function increment(counts: Map<string, number>, key: string, by: number): void {
+  counts.set(key, (counts.get(key) ?? 0) + by);
+}
+
+function byCountThenWord([wordA, countA]: [string, number], [wordB, countB]: [string, number]): number {
+  return countB - countA || (wordA < wordB ? -1 : wordA > wordB ? 1 : 0);
+}
