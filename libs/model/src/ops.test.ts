@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { applyRotary, crossEntropy, embeddingLookup, matMul, rmsNorm, rotaryTables, silu, softmax, tf } from './index.js';
+import { assertClose, assertGradientMatchesFiniteDifferences, randomValues, useBackend } from './test-support.js';
+
+const tensor = (shape: number[], seed: number, scale = 1): tf.Tensor => tf.tensor(randomValues(shape.reduce((a, b) => a * b, 1), seed, scale), shape);
+
+describe('custom-gradient ops match finite differences (cpu)', () => {
+  before(() => useBackend('cpu'));
+
+  it('matMul, both operands, 2-D and batched 3-D', () => {
+    const a = tensor([3, 4], 1);
+    const b = tensor([4, 2], 2);
+    assertGradientMatchesFiniteDifferences((x) => matMul(x as tf.Tensor2D, b as tf.Tensor2D), a);
+    assertGradientMatchesFiniteDifferences((x) => matMul(a as tf.Tensor2D, x as tf.Tensor2D), b);
+    const a3 = tensor([2, 3, 4], 3);
+    const b3 = tensor([2, 4, 2], 4);
+    assertGradientMatchesFiniteDifferences((x) => matMul(x as tf.Tensor3D, b3 as tf.Tensor3D), a3);
+    assertGradientMatchesFiniteDifferences((x) => matMul(a3 as tf.Tensor3D, x as tf.Tensor3D), b3);
+  });
+
+  it('rmsNorm, input and weight', () => {
+    const x = tensor([3, 6], 5);
+    const w = tensor([6], 6);
+    assertGradientMatchesFiniteDifferences((input) => rmsNorm(input as tf.Tensor2D, w as tf.Tensor1D, 1e-6), x);
+    assertGradientMatchesFiniteDifferences((weight) => rmsNorm(x as tf.Tensor2D, weight as tf.Tensor1D, 1e-6), w);
+  });
+
+  it('rmsNorm normalises each row to unit root-mean-square before the weight', () => {
+    const out = rmsNorm(tensor([2, 8], 7, 5) as tf.Tensor2D, tf.ones([8]), 0);
+    const rms = tf.sqrt(tf.mean(tf.square(out), 1)).dataSync();
+    assertClose(rms, [1, 1], 1e-5, 'row rms');
+  });
+
+  it('silu, softmax and rotary embeddings', () => {
+    assertGradientMatchesFiniteDifferences((x) => silu(x as tf.Tensor2D), tensor([2, 5], 8, 2));
+    assertGradientMatchesFiniteDifferences((x) => softmax(x as tf.Tensor3D), tensor([2, 2, 4], 9));
+    const { cos, sin } = rotaryTables(3, 4, 10_000, 1);
+    const c = tf.tensor3d(cos, [3, 1, 4]);
+    const s = tf.tensor3d(sin, [3, 1, 4]);
+    assertGradientMatchesFiniteDifferences((x) => applyRotary(x as tf.Tensor4D, c, s), tensor([1, 3, 2, 4], 10));
+  });
+
+  it('cross-entropy value and gradient', () => {
+    const logits = tensor([3, 5], 11);
+    const targets = tf.tensor1d([4, 0, 4], 'int32');
+    const expected = -tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(targets, 5)), 1)).dataSync()[0]!;
+    assertClose(crossEntropy(logits as tf.Tensor2D, targets).dataSync(), [expected], 1e-6, 'loss');
+    assertGradientMatchesFiniteDifferences((x) => crossEntropy(x as tf.Tensor2D, targets), logits);
+  });
+
+  it('Add and Multiply gradients sum over broadcast axes; Transpose and Reshape invert', () => {
+    const row = tensor([1, 4], 12);
+    const grid = tensor([3, 4], 13);
+    assertGradientMatchesFiniteDifferences((x) => tf.add(grid, x), row);
+    assertGradientMatchesFiniteDifferences((x) => tf.mul(grid, x), row);
+    assertGradientMatchesFiniteDifferences((x) => tf.mul(x, 3), grid);
+    assertGradientMatchesFiniteDifferences((x) => tf.reshape(tf.transpose(tf.reshape(x, [2, 3, 2]), [2, 0, 1]), [12]), grid);
+  });
+});
+
+describe('embeddingLookup', () => {
+  const ids = [3, 1, 3, 0, 3];
+
+  function tableGradient(gradient: 'segment-sum' | 'scatter'): Float32Array {
+    return tf.tidy(() => {
+      const table = tensor([5, 3], 14) as tf.Tensor2D;
+      const upstream = tensor([ids.length, 3], 15);
+      const f = (t: tf.Tensor): tf.Scalar => tf.sum(tf.mul(embeddingLookup(t as tf.Tensor2D, tf.tensor1d(ids, 'int32'), gradient), upstream));
+      return tf.grad(f)(table).dataSync() as Float32Array;
+    });
+  }
+
+  it('looks up rows and sums the gradient of repeated ids, both ways alike (cpu)', async () => {
+    await useBackend('cpu');
+    const rows = embeddingLookup(tf.tensor2d([[1, 2], [3, 4], [5, 6]]), tf.tensor1d([2, 0, 2], 'int32'));
+    assert.deepEqual(Array.from(rows.dataSync()), [5, 6, 1, 2, 5, 6]);
+    const segmentSum = tableGradient('segment-sum');
+    assertClose(tableGradient('scatter'), segmentSum, 1e-6, 'scatter vs segment-sum');
+    const upstream = randomValues(ids.length * 3, 15);
+    // Row 3 gathers positions 0, 2 and 4; row 2 is never looked up.
+    assertClose(segmentSum.slice(9, 12), [0, 1, 2].map((c) => upstream[c]! + upstream[6 + c]! + upstream[12 + c]!), 1e-6, 'row 3');
+    assertClose(segmentSum.slice(6, 9), [0, 0, 0], 0, 'row 2');
+  });
+
+  it('has a working gradient on wasm, equal to the cpu one', async () => {
+    await useBackend('cpu');
+    const cpu = tableGradient('segment-sum');
+    await useBackend('wasm');
+    assertClose(tableGradient('scatter'), cpu, 1e-6, 'wasm scatter vs cpu');
+  });
+});
+
+describe('rotaryTables', () => {
+  it('makes q.k depend only on the relative position (rotate-half pairing)', async () => {
+    await useBackend('cpu');
+    const d = 8;
+    const { cos, sin } = rotaryTables(6, d, 10_000, 1);
+    const c = tf.tensor3d(cos, [6, 1, d]);
+    const s = tf.tensor3d(sin, [6, 1, d]);
+    const same = (v: Float32Array): tf.Tensor4D => tf.tensor4d(Array.from({ length: 6 }, () => Array.from(v)).flat(), [1, 6, 1, d]);
+    const q = applyRotary(same(randomValues(d, 16)), c, s).dataSync();
+    const k = applyRotary(same(randomValues(d, 17)), c, s).dataSync();
+    const dot = (m: number, n: number): number => Array.from({ length: d }, (_, j) => q[m * d + j]! * k[n * d + j]!).reduce((a, b) => a + b);
+    assertClose([dot(3, 1), dot(4, 2)], [dot(2, 0), dot(2, 0)], 1e-5, 'q.k at distance 2');
+  });
+
+  it('divides positions by the interpolation factor', () => {
+    const plain = rotaryTables(4, 4, 10_000, 1);
+    const stretched = rotaryTables(8, 4, 10_000, 2);
+    assertClose(stretched.cos.slice(6 * 4, 7 * 4), plain.cos.slice(3 * 4, 4 * 4), 1e-7, 'cos at 6/2 vs 3');
+    assertClose(stretched.sin.slice(2 * 4, 3 * 4), plain.sin.slice(1 * 4, 2 * 4), 1e-7, 'sin at 2/2 vs 1');
+    // Element j pairs with j + d/2: same angle in both halves.
+    assert.deepEqual(Array.from(plain.cos.slice(4, 6)), Array.from(plain.cos.slice(6, 8)));
+  });
+});

@@ -1,0 +1,207 @@
+/**
+ * The model's building blocks as tfjs operations. Each nonlinear one has its backward pass
+ * written out (tf.customGrad), for three reasons: tfjs-core alone registers no gradients;
+ * a backend may lack a kernel the stock gradient needs (wasm has no UnsortedSegmentSum, so
+ * no gather gradient); and the stock gradients are slow on wasm (its matmuls with transpose
+ * flags run about 3x slower than plain ones). Only Add, Multiply, Sum, Reshape and
+ * Transpose rely on registered gradients (gradients.ts).
+ */
+import { registerStructuralGradients } from './gradients.js';
+import { tf } from './tf.js';
+
+registerStructuralGradients();
+
+/** Swaps the last two axes of a rank-2 or rank-3 tensor. */
+function transposeLast2<T extends tf.Tensor>(x: T): T {
+  return tf.transpose(x, x.rank === 3 ? [0, 2, 1] : [1, 0]) as T;
+}
+
+const matMulExplicit = tf.customGrad((a, b, save) => {
+  const lhs = a as tf.Tensor;
+  const rhs = b as tf.Tensor;
+  (save as tf.GradSaveFunc)([lhs, rhs]);
+  return {
+    value: tf.matMul(lhs, rhs),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [savedA, savedB] = saved as [tf.Tensor, tf.Tensor];
+      return [tf.matMul(dy, transposeLast2(savedB)), tf.matMul(transposeLast2(savedA), dy)];
+    },
+  };
+});
+
+/** a @ b for [m, k] x [k, n] or batched [b, m, k] x [b, k, n], with a transpose-flag-free gradient. */
+export function matMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D;
+export function matMul(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D;
+export function matMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  return matMulExplicit(a, b);
+}
+
+/**
+ * How the embedding gradient (a scatter-add of the upstream gradient into the table's rows)
+ * is computed: 'segment-sum' (UnsortedSegmentSum, what tfjs's gather gradient uses) or
+ * 'scatter' (ScatterNd, which sums duplicate indices; wasm has it).
+ */
+export type EmbeddingGradient = 'segment-sum' | 'scatter';
+
+/** 'segment-sum' where the backend has the kernel, else 'scatter'. */
+export function defaultEmbeddingGradient(): EmbeddingGradient {
+  return tf.getKernel('UnsortedSegmentSum', tf.getBackend()) ? 'segment-sum' : 'scatter';
+}
+
+/**
+ * Rows of `table` [V, h] at `ids` [N] (int32) -> [N, h]; d table costs N h, not N V h.
+ * Integer inputs go through customGrad as inputs (with zero gradients) so that the tape keeps
+ * them alive until the backward pass.
+ */
+export function embeddingLookup(
+  table: tf.Tensor2D,
+  ids: tf.Tensor1D,
+  gradient: EmbeddingGradient = defaultEmbeddingGradient(),
+): tf.Tensor2D {
+  const lookup = tf.customGrad((weights, indices, save) => {
+    const w = weights as tf.Tensor2D;
+    const rows = indices as tf.Tensor1D;
+    (save as tf.GradSaveFunc)([rows]);
+    return {
+      value: tf.gather(w, rows),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [savedRows] = saved as [tf.Tensor1D];
+        const dTable =
+          gradient === 'scatter'
+            ? tf.scatterND(tf.expandDims(savedRows, 1), dy, w.shape)
+            : tf.unsortedSegmentSum(dy, savedRows, w.shape[0]);
+        return [dTable, tf.zerosLike(savedRows)];
+      },
+    };
+  });
+  return lookup(table, ids) as tf.Tensor2D;
+}
+
+/** Mean cross-entropy of `logits` [N, V] against `targets` [N] (int32); d logits = (softmax - onehot) / N. */
+export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
+  const [n, vocab] = logits.shape;
+  const loss = tf.customGrad((input, labels, save) => {
+    const x = input as tf.Tensor2D;
+    const t = labels as tf.Tensor1D;
+    (save as tf.GradSaveFunc)([x, t]);
+    const value = tf.tidy(() => {
+      const picked = tf.sum(tf.mul(x, tf.oneHot(t, vocab)), 1); // [N]
+      return tf.mean(tf.sub(tf.logSumExp(x, 1), picked));
+    });
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [savedLogits, savedTargets] = saved as [tf.Tensor2D, tf.Tensor1D];
+        const perRow = tf.sub(tf.softmax(savedLogits), tf.oneHot(savedTargets, vocab));
+        return [tf.mul(perRow, tf.div(dy, n)), tf.zerosLike(savedTargets)];
+      },
+    };
+  });
+  return loss(logits, targets) as tf.Scalar;
+}
+
+/**
+ * RMSNorm over the last axis: y = x r w with r = (mean(x^2) + eps)^-1/2. With x^ = x r and
+ * g = dy w: dx = r (g - x^ mean(g x^)), dw = sum over rows of dy x^.
+ */
+export function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor1D, eps: number): tf.Tensor2D {
+  const norm = tf.customGrad((input, scale, save) => {
+    const xs = input as tf.Tensor2D;
+    const w = scale as tf.Tensor1D;
+    const r = tf.rsqrt(tf.add(tf.mean(tf.square(xs), -1, true), eps)); // [N, 1]
+    const normalised = tf.mul(xs, r); // x^
+    (save as tf.GradSaveFunc)([normalised, r, w]);
+    return {
+      value: tf.mul(normalised, w),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xHat, savedR, savedW] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+        const g = tf.mul(dy, savedW);
+        const dx = tf.mul(savedR, tf.sub(g, tf.mul(xHat, tf.mean(tf.mul(g, xHat), -1, true))));
+        return [dx, tf.sum(tf.mul(dy, xHat), 0)];
+      },
+    };
+  });
+  return norm(x, weight) as tf.Tensor2D;
+}
+
+/** SiLU (swish) x sigmoid(x); derivative s (1 + x (1 - s)). */
+export function silu(x: tf.Tensor2D): tf.Tensor2D {
+  const activation = tf.customGrad((input, save) => {
+    const xs = input as tf.Tensor2D;
+    (save as tf.GradSaveFunc)([xs]);
+    return {
+      value: tf.mul(xs, tf.sigmoid(xs)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [savedX] = saved as [tf.Tensor2D];
+        const s = tf.sigmoid(savedX);
+        return tf.mul(dy, tf.mul(s, tf.add(1, tf.mul(savedX, tf.sub(1, s)))));
+      },
+    };
+  });
+  return activation(x) as tf.Tensor2D;
+}
+
+/** Softmax over the last axis; dx = y (dy - sum(dy y)). */
+export function softmax(x: tf.Tensor3D): tf.Tensor3D {
+  const op = tf.customGrad((input, save) => {
+    const y = tf.softmax(input as tf.Tensor3D);
+    (save as tf.GradSaveFunc)([y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [savedY] = saved as [tf.Tensor3D];
+        return tf.mul(savedY, tf.sub(dy, tf.sum(tf.mul(dy, savedY), -1, true)));
+      },
+    };
+  });
+  return op(x) as tf.Tensor3D;
+}
+
+/**
+ * Rotary tables for positions 0..length-1, Hugging Face LLaMA convention: inverse
+ * frequencies theta^(-2j/d) for j < d/2, positions divided by the interpolation factor,
+ * and the angles repeated as [freqs, freqs] to pair element j with j + d/2 (rotate-half).
+ * Returns cos and sin as [length, d] arrays.
+ */
+export function rotaryTables(
+  length: number,
+  headDim: number,
+  theta: number,
+  scalingFactor: number,
+): { cos: Float32Array; sin: Float32Array } {
+  const half = headDim / 2;
+  const cos = new Float32Array(length * headDim);
+  const sin = new Float32Array(length * headDim);
+  for (let position = 0; position < length; position++) {
+    const scaled = position / scalingFactor;
+    for (let j = 0; j < half; j++) {
+      const angle = scaled * theta ** (-(2 * j) / headDim);
+      for (const column of [j, j + half]) {
+        cos[position * headDim + column] = Math.cos(angle);
+        sin[position * headDim + column] = Math.sin(angle);
+      }
+    }
+  }
+  return { cos, sin };
+}
+
+/** HF's rotate_half over the last axis: [x1, x2] -> [-x2, x1]. */
+function rotateHalf(x: tf.Tensor4D): tf.Tensor4D {
+  const [first, second] = tf.split(x, 2, 3) as [tf.Tensor4D, tf.Tensor4D];
+  return tf.concat([tf.neg(second), first], 3);
+}
+
+/**
+ * x cos + rotate_half(x) sin for x [B, T, H, d] with cos, sin [T, 1, d]. rotate_half is
+ * antisymmetric, so dx = dy cos - rotate_half(dy sin).
+ */
+export function applyRotary(x: tf.Tensor4D, cos: tf.Tensor3D, sin: tf.Tensor3D): tf.Tensor4D {
+  const rotary = tf.customGrad((input) => {
+    const xs = input as tf.Tensor4D;
+    return {
+      value: tf.add(tf.mul(xs, cos), tf.mul(rotateHalf(xs), sin)),
+      gradFunc: (dy: tf.Tensor) => tf.sub(tf.mul(dy, cos), rotateHalf(tf.mul(dy as tf.Tensor4D, sin))),
+    };
+  });
+  return rotary(x) as tf.Tensor4D;
+}
