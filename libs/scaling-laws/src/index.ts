@@ -23,3 +23,29 @@ export {
 } from './laws.js';
 export { DEFAULT_HUBER_DELTA, fitLogSpace, fitModel, goodnessOfFit, toLogSpace, type FitOptions, type ModelFit } from './fit.js';
 export { seededRandom, type RandomSource } from './random.js';
+export {
+  bootstrapFit,
+  groupByRun,
+  percentile,
+  type BootstrapOptions,
+  type BootstrapResult,
+  type Interval,
+} from './bootstrap.js';
+export {
+  heldOutExtrapolation,
+  type ExtrapolationOptions,
+  type ExtrapolationResult,
+  type HeldOutPrediction,
+} from './extrapolation.js';
+export {
+  computeFrontier,
+  computeOptimalAllocation,
+  type ComputeOptimalAllocation,
+  type CurvePoint,
+  type FrontierPoint,
+  type RunCurve,
+} from './frontier.js';
+export { emergenceSeries, type EmergencePoint, type EmergenceSeries, type EvalResultPoint } from './emergence.js';
+export { LAW_NAMES, ScalingCsvError, isLawName, parseScalingCsv, type LawName } from './csv-input.js';
+export { fitLaw, type FitLawOptions, type JointLawSummary, type SingleVariableLawSummary } from './fit-law.js';
+export { syntheticJointRuns, type SyntheticRunsOptions } from './synthetic.js';
