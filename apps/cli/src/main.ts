@@ -1,5 +1,6 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { migrate } from './commands/migrate.js';
+import { simplify, simplifySummary, type SimplifyFlags } from './commands/simplify.js';
 import { status } from './commands/status.js';
 import { up } from './commands/up.js';
 import { resolveStackOptions, type StackFlags } from './stack/options.js';
@@ -33,6 +34,33 @@ withStackFlags(program.command('status'))
     const report = await status(resolveStackOptions(flags).servicePortBase);
     process.stdout.write(`${report.lines.join('\n')}\n`);
     process.exitCode = report.healthy ? 0 : 1;
+  });
+
+/** A number flag, refused with the flag's name when it is not one. */
+function numberFlag(name: string, { integer = false, min = -Infinity, max = Infinity } = {}) {
+  return (value: string) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be ${integer ? 'a whole number' : 'a number'} between ${min} and ${max} (got ${JSON.stringify(value)})`);
+    }
+    return n;
+  };
+}
+
+program
+  .command('simplify')
+  .description('keep the spans of a corpus written in a simple vocabulary (the paper\'s span filter): <out>/spans.jsonl and <out>/stats.json')
+  .requiredOption('--input <path|glob...>', '.txt, .jsonl, .jsonl.zst or .parquet files, folders or globs')
+  .option('--vocab <file|default>', 'vocabulary file (CSV, word list or JSON), or "default" for the bundled proxy', 'default')
+  .requiredOption('--out <dir>', 'output folder; an interrupted run there resumes')
+  .option('--min-words <n>', 'shortest span kept, in words (paper: 32)', numberFlag('--min-words', { integer: true, min: 1 }))
+  .option('--max-oov <fraction>', 'largest share of out-of-vocabulary words in a span (paper: 0.01)', numberFlag('--max-oov', { min: 0, max: 1 }))
+  .option('--no-sentence-start', 'let spans start mid-sentence (the paper starts them at a sentence start)')
+  .option('--workers <n>', 'worker threads (default: one per core)', numberFlag('--workers', { integer: true, min: 1, max: 256 }))
+  .option('--skip-bad', 'skip and count malformed records instead of stopping at the first')
+  .option('--restart', 'discard an earlier run in --out made with other inputs or settings')
+  .action(async (flags: SimplifyFlags) => {
+    process.stdout.write(`${simplifySummary(await simplify(flags))}\n`);
   });
 
 try {

@@ -25,3 +25,40 @@ export const corpusReady = z
   })
   .strict();
 export type CorpusReady = z.infer<typeof corpusReady>;
+
+/** The span rule's parameters (PAPER.md section 1); the defaults are the paper's. */
+export const spanFilterSettings = z
+  .object({
+    minWords: positiveInt.default(32),
+    maxOovFraction: z.number().min(0).max(1).default(0.01),
+    fromSentenceStart: z.boolean().default(true),
+  })
+  .strict();
+
+/**
+ * Prepare one corpus variant: simplify (or, for the regular control, cap) the source and train
+ * its tokenizer. Taken from a work queue by any corpus-service replica; the result is stored
+ * content-hashed, so a job whose inputs were already prepared reuses them.
+ */
+export const corpusJob = z
+  .object({
+    jobId: id,
+    experimentId: id.optional(),
+    /** `bundled` or a path/glob the corpus service can read. */
+    source: z.string().min(1),
+    /** `default` (the project's proxy vocabulary) or a path to a vocabulary file. */
+    vocabulary: z.string().min(1),
+    variant: corpusVariant,
+    filter: spanFilterSettings.default({ minWords: 32, maxOovFraction: 0.01, fromSentenceStart: true }),
+    /** The regular control is capped to this many words: the simplified corpus's size. */
+    wordBudget: positiveInt.optional(),
+    tokenizerVocabSize: positiveInt.default(15_000),
+    /** Skip (and count) malformed records instead of failing the job. */
+    skipBad: z.boolean().default(false),
+  })
+  .strict()
+  .refine((job) => job.variant === 'simplified' || job.wordBudget !== undefined, {
+    message: 'a regular corpus job needs the wordBudget of its simplified counterpart',
+    path: ['wordBudget'],
+  });
+export type CorpusJob = z.infer<typeof corpusJob>;

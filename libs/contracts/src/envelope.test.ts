@@ -80,6 +80,7 @@ const validPayloads: { [S in DurableSubject]: PayloadInput<S> } = {
       checkpointInterval: 100,
     },
   },
+  [jobSubjects.corpusJob]: { jobId: 'job-1', source: 'bundled', vocabulary: 'default', variant: 'simplified' },
 };
 
 /** For each subject, a payload that must be refused and the field the error must name. */
@@ -102,6 +103,7 @@ const invalidPayloads: { [S in DurableSubject]: [unknown, string] } = {
     { ...validPayloads[jobSubjects.trainingJob], model: { hiddenSize: 60, layers: 2, vocabSize: 100 } },
     'payload.model.heads',
   ],
+  [jobSubjects.corpusJob]: [{ jobId: 'job-2', source: 'bundled', vocabulary: 'default', variant: 'regular' }, 'payload.wordBudget'],
 };
 
 describe('contracts', () => {

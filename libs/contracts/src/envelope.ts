@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { corpusReady } from './corpus.js';
+import { corpusJob, corpusReady } from './corpus.js';
 import { serviceError } from './errors.js';
 import { evalCompleted } from './evaluation.js';
 import { experimentCreated } from './experiment.js';
@@ -19,6 +19,7 @@ export const payloadSchemas = {
   [eventSubjects.runStateChanged]: runStateChanged,
   [eventSubjects.serviceError]: serviceError,
   [jobSubjects.trainingJob]: trainingJob,
+  [jobSubjects.corpusJob]: corpusJob,
 } as const satisfies Record<DurableSubject, z.ZodType>;
 
 export type PayloadOf<S extends DurableSubject> = z.output<(typeof payloadSchemas)[S]>;

@@ -20,6 +20,7 @@ export const eventSubjects = {
 /** Work queues: each message is taken by exactly one worker. */
 export const jobSubjects = {
   trainingJob: `${root}.jobs.training`,
+  corpusJob: `${root}.jobs.corpus`,
 } as const;
 
 /** Request/reply over Nest's NATS transport (core NATS, not persisted). */

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { CONTRACTION_FRAGMENTS, DEFAULT_VOCABULARY_SIZE, defaultVocabulary, spanFilter } from './index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CONTRACTION_FRAGMENTS, DEFAULT_VOCABULARY_SIZE, defaultVocabulary, resolveVocabulary, spanFilter } from './index.js';
 
 describe('defaultVocabulary', () => {
   const vocabulary = defaultVocabulary();
@@ -28,5 +31,19 @@ describe('defaultVocabulary', () => {
   it('is the same word list on every build (pinned by its hash)', () => {
     const hash = createHash('sha256').update([...vocabulary.words].sort().join('\n')).digest('hex');
     assert.equal(hash, 'a8d5286b94049a77a224c11d2a9d9d5c51a2a6962d07c5d7730eff4bb607435c');
+  });
+});
+
+describe('resolveVocabulary', () => {
+  it('reads "default" as the proxy vocabulary and anything else as a file', async () => {
+    assert.equal(await resolveVocabulary('default'), defaultVocabulary());
+    const dir = mkdtempSync(join(tmpdir(), 'downscale-vocab-'));
+    try {
+      writeFileSync(join(dir, 'words.txt'), 'cat\ndog\n');
+      assert.deepEqual([...(await resolveVocabulary(join(dir, 'words.txt'))).words].sort(), ['cat', 'dog']);
+      await assert.rejects(resolveVocabulary(join(dir, 'missing.txt')), /missing\.txt/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -19,7 +19,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Vocabulary } from './vocabulary.js';
+import { loadVocabulary, type Vocabulary } from './vocabulary.js';
 
 export const DEFAULT_VOCABULARY_SIZE = 20_000;
 
@@ -97,4 +97,9 @@ function readPackageJson<T>(packageName: string, file: string): T {
 
 function packageVersion(packageName: string): string {
   return readPackageJson<{ version: string }>(packageName, 'package.json').version;
+}
+
+/** What `--vocab` and experiment specs name: `default` (this proxy) or a vocabulary file. */
+export async function resolveVocabulary(spec: string): Promise<Vocabulary> {
+  return spec === 'default' ? defaultVocabulary() : loadVocabulary(spec);
 }

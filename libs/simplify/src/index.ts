@@ -6,6 +6,7 @@ export {
   CONTRACTION_FRAGMENTS,
   DEFAULT_VOCABULARY_SIZE,
   defaultVocabulary,
+  resolveVocabulary,
   type DefaultVocabulary,
 } from './default-vocabulary.js';
 export {
