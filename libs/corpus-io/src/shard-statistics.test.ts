@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CorpusStatistics, spanFilter } from '@downscale/simplify';
+import { ShardStatisticsBuilder, mergeShardStatistics, type ShardStatistics } from './shard-statistics.js';
+import { TEST_VOCABULARY, generatedText, seededRandom } from './testing.js';
+
+const FILTER = { minWords: 6 };
+
+describe('mergeShardStatistics', () => {
+  const random = seededRandom(7);
+  const documents = Array.from({ length: 40 }, (_, i) => ({ text: generatedText(random, 5 + (i % 9)), subset: i % 3 === 0 ? 'web' : undefined }));
+  const results = documents.map((document) => spanFilter(document.text, TEST_VOCABULARY, FILTER));
+
+  function shardsOf(size: number): ShardStatistics[] {
+    const shards: ShardStatistics[] = [];
+    for (let start = 0; start < results.length; start += size) {
+      const builder = new ShardStatisticsBuilder();
+      results.slice(start, start + size).forEach((result, offset) => builder.add(result, documents[start + offset]?.subset));
+      shards.push(builder.finish());
+    }
+    return shards;
+  }
+
+  it('agrees with simplify CorpusStatistics over the same documents, however they are sharded', () => {
+    const reference = new CorpusStatistics();
+    for (const result of results) reference.add(result);
+    const expected = reference.finish();
+    assert.ok(expected.spans > 10, 'the generated corpus should yield spans');
+    for (const size of [1, 7, 40]) {
+      const { subsets, ...merged } = mergeShardStatistics(shardsOf(size));
+      assert.deepEqual(merged, expected, `shards of ${size} documents`);
+      assert.deepEqual(Object.keys(subsets), ['(none)', 'web']);
+    }
+  });
+
+  it('reports retention per source subset', () => {
+    const { subsets } = mergeShardStatistics(shardsOf(5));
+    const web = results.filter((_, i) => documents[i]?.subset === 'web');
+    const wordsIn = web.reduce((sum, result) => sum + result.wordsIn, 0);
+    const wordsOut = web.reduce((sum, result) => sum + result.spans.reduce((s, span) => s + span.words, 0), 0);
+    assert.equal(subsets.web?.documentsIn, web.length);
+    assert.equal(subsets.web?.wordsIn, wordsIn);
+    assert.equal(subsets.web?.wordsOut, wordsOut);
+    assert.equal(subsets.web?.wordRetention, wordsOut / wordsIn);
+  });
+});

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { spanFilter } from '@downscale/simplify';
+import { shardFiles } from './shard.js';
+import { simplifyCorpus, type SimplifyCorpusOptions } from './simplify-corpus.js';
+import { TEST_VOCABULARY, generatedText, seededRandom, temporaryFolder } from './testing.js';
+
+interface Record {
+  readonly text: string;
+  readonly id?: string;
+  readonly meta?: { readonly redpajama_set_name: string };
+}
+
+/** Three JSONL files of generated documents, about 10 shards of 1,500 characters. */
+function corpusFiles(): Map<string, Record[]> {
+  const random = seededRandom(42);
+  const files = new Map<string, Record[]>();
+  for (const [f, name] of ['a.jsonl', 'b.jsonl', 'c.jsonl'].entries()) {
+    files.set(
+      name,
+      Array.from({ length: 20 }, (_, i) => ({
+        text: generatedText(random, 4 + ((i * 7) % 13)),
+        ...(i % 4 === 0 ? { id: `${name}-doc-${i}` } : {}),
+        ...(f === 1 ? {} : { meta: { redpajama_set_name: f === 0 ? 'RedPajamaC4' : 'RedPajamaBook' } }),
+      })),
+    );
+  }
+  return files;
+}
+
+async function outputFiles(outDir: string): Promise<Map<string, string>> {
+  const contents = new Map<string, string>();
+  for (const name of ['spans.jsonl', 'stats.json']) contents.set(name, await readFile(join(outDir, name), 'utf8'));
+  for (const name of (await readdir(join(outDir, 'shards'))).sort()) contents.set(`shards/${name}`, await readFile(join(outDir, 'shards', name), 'utf8'));
+  return contents;
+}
+
+describe('simplifyCorpus', () => {
+  let folder: { path: string; remove: () => Promise<void> };
+  let inputs: string;
+  let options: (outDir: string) => SimplifyCorpusOptions;
+  let reference: Map<string, string>;
+  const files = corpusFiles();
+
+  before(async () => {
+    folder = await temporaryFolder();
+    inputs = join(folder.path, 'in');
+    await mkdir(inputs);
+    for (const [name, records] of files) await writeFile(join(inputs, name), records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+    options = (outDir) => ({ inputs, vocabulary: TEST_VOCABULARY, outDir, minWords: 6, shardChars: 1500 });
+    await simplifyCorpus({ ...options(join(folder.path, 'reference')), workers: 1 });
+    reference = await outputFiles(join(folder.path, 'reference'));
+  });
+  after(() => folder.remove());
+
+  it('writes one spans.jsonl line per span, in input order, as the span filter finds them', async () => {
+    const expected: string[] = [];
+    for (const [name, records] of files) {
+      records.forEach((record, index) => {
+        for (const span of spanFilter(record.text, TEST_VOCABULARY, { minWords: 6 }).spans) {
+          const doc = record.id ?? `${name}:${index + 1}`;
+          const subset = record.meta?.redpajama_set_name;
+          expected.push(JSON.stringify(subset ? { doc, text: span.text, words: span.words, oov: span.oov, subset } : { doc, text: span.text, words: span.words, oov: span.oov }));
+        }
+      });
+    }
+    assert.ok(expected.length > 30, 'the generated corpus should yield spans');
+    assert.deepEqual(reference.get('spans.jsonl')?.trimEnd().split('\n'), expected);
+    const stats = JSON.parse(reference.get('stats.json') ?? '');
+    assert.equal(stats.documentsIn, 60);
+    assert.equal(stats.spans, expected.length);
+    assert.ok(stats.shards > 5, `expected several shards, got ${stats.shards}`);
+    assert.deepEqual(Object.keys(stats.subsets), ['(none)', 'RedPajamaBook', 'RedPajamaC4']);
+    assert.equal(stats.badRecords.count, 0);
+    const manifest = JSON.parse(await readFile(join(folder.path, 'reference', 'manifest.json'), 'utf8'));
+    assert.deepEqual(manifest.completed, { shards: stats.shards });
+  });
+
+  it('writes the same files with 2 worker threads as in one thread', async () => {
+    const outDir = join(folder.path, 'two-workers');
+    await simplifyCorpus({ ...options(outDir), workers: 2 });
+    assert.deepEqual(await outputFiles(outDir), reference);
+  });
+
+  it('resumes an interrupted run shard by shard, losing and duplicating nothing', async () => {
+    const outDir = join(folder.path, 'interrupted');
+    const stop = new AbortController();
+    await assert.rejects(
+      simplifyCorpus({ ...options(outDir), workers: 2, signal: stop.signal, onProgress: (progress) => progress.shardsWritten >= 3 && stop.abort() }),
+      { name: 'AbortError' },
+    );
+    const written = (await readdir(join(outDir, 'shards'))).filter((name) => name.startsWith('stats-')).length;
+    assert.ok(written >= 3 && written < Number(JSON.parse(reference.get('stats.json') ?? '').shards), `${written} shards written before the stop`);
+    const result = await simplifyCorpus({ ...options(outDir), workers: 1 });
+    assert.equal(result.shardsResumed, written);
+    assert.deepEqual(await outputFiles(outDir), reference);
+  });
+
+  it('redoes a shard left half-written by a crash', async () => {
+    const outDir = join(folder.path, 'crashed');
+    await simplifyCorpus({ ...options(outDir), workers: 1 });
+    const shard = shardFiles(outDir, 2);
+    // A crash after the spans file was renamed but before the stats file: the shard is unfinished.
+    await rm(shard.stats);
+    await writeFile(shard.spans, '{"doc":"partial"');
+    await writeFile(`${shard.stats}.tmp-12345`, '{');
+    await rm(join(outDir, 'spans.jsonl'));
+    const result = await simplifyCorpus({ ...options(outDir), workers: 2 });
+    assert.equal(result.shardsResumed, result.stats.shards - 1);
+    const output = await outputFiles(outDir);
+    output.delete('shards/stats-00002.json.tmp-12345');
+    assert.deepEqual(output, reference);
+  });
+
+  it('refuses an output folder of a run with other settings unless told to restart', async () => {
+    const outDir = join(folder.path, 'other-settings');
+    await simplifyCorpus(options(outDir));
+    await assert.rejects(simplifyCorpus({ ...options(outDir), minWords: 3 }), /holds the output of a run with other inputs or settings/);
+    const result = await simplifyCorpus({ ...options(outDir), minWords: 3, restart: true });
+    assert.equal(result.stats.filter.minWords, 3);
+    assert.equal(result.shardsResumed, 0);
+  });
+
+  it('fails on a bad record naming file and line, or with skipBad skips and counts it', async () => {
+    const badInputs = join(folder.path, 'bad-in');
+    await mkdir(badInputs);
+    const good = generatedText(seededRandom(3), 30);
+    await writeFile(join(badInputs, 'x.jsonl'), `${JSON.stringify({ text: good })}\n{"text": oops}\n${JSON.stringify({ text: good })}\n`);
+    const badOptions = { ...options(join(folder.path, 'bad-out')), inputs: badInputs };
+    await assert.rejects(simplifyCorpus(badOptions), /x\.jsonl:2: not valid JSON/);
+    const result = await simplifyCorpus({ ...badOptions, skipBad: true });
+    assert.equal(result.stats.documentsIn, 2);
+    assert.equal(result.stats.badRecords.count, 1);
+    assert.match(result.stats.badRecords.examples[0] ?? '', /x\.jsonl:2: not valid JSON/);
+  });
+});
