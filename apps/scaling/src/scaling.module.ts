@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { ExperimentRefitter } from './experiment-refitter.js';
 
 /**
- * The scaling service's own controllers and consumers. Health, metrics, ping and the shared
- * NATS and database resources come from the service kit.
+ * The scaling service: refits each experiment's loss laws as its runs complete and its
+ * checkpoints are evaluated. Health, metrics, ping and the shared resources come from the kit.
  */
-@Module({})
+@Module({ providers: [ExperimentRefitter] })
 export class ScalingModule {}
