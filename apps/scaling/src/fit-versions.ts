@@ -30,7 +30,7 @@ export async function saveFitVersion(dataSource: DataSource, experimentId: strin
       order: { version: 'DESC' },
     });
     if (latest?.inputHash === hash) return { fit: latest, created: false };
-    const { settings: _settings, ...fields } = record;
+    const { settings, ...fields } = record;
     const fit = await manager.save(
       manager.create(ScalingFit, { ...fields, experimentId, version: (latest?.version ?? 0) + 1, inputHash: hash }),
     );
