@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { experimentFits, fitCsv } from './commands/fit.js';
 import { migrate } from './commands/migrate.js';
 import { simplify, simplifySummary, type SimplifyFlags } from './commands/simplify.js';
 import { status } from './commands/status.js';
@@ -61,6 +62,23 @@ program
   .option('--restart', 'discard an earlier run in --out made with other inputs or settings')
   .action(async (flags: SimplifyFlags) => {
     process.stdout.write(`${simplifySummary(await simplify(flags))}\n`);
+  });
+
+withStackFlags(program.command('fit'))
+  .description('fit a scaling law to a CSV of points, or show an experiment\'s fits')
+  .option('--input <csv>', 'CSV with columns N,D,loss (--law joint) or C,loss / N,loss / D,loss')
+  .option('--law <law>', 'joint, C, N or D', 'joint')
+  .option('--bootstrap <n>', 'bootstrap resamples for the intervals', numberFlag('--bootstrap', { integer: true, min: 0, max: 100_000 }), 1000)
+  .option('--experiment <id>', 'show the fits the scaling service stored for this experiment')
+  .option('--json', 'print JSON')
+  .action(async (flags: StackFlags & { input?: string; law: string; bootstrap: number; experiment?: string; json?: boolean }) => {
+    if ((flags.input === undefined) === (flags.experiment === undefined)) throw new Error('fit needs exactly one of --input <csv> or --experiment <id>');
+    if (flags.input !== undefined) {
+      const result = await fitCsv(flags.input, flags.law, flags.bootstrap);
+      process.stdout.write(`${JSON.stringify(result, null, flags.json ? undefined : 2)}\n`);
+    } else {
+      process.stdout.write(`${await experimentFits(resolveStackOptions(flags), flags.experiment!)}\n`);
+    }
   });
 
 try {
