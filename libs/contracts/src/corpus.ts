@@ -40,7 +40,7 @@ export const spanFilterSettings = z
  * its tokenizer. Taken from a work queue by any corpus-service replica; the result is stored
  * content-hashed, so a job whose inputs were already prepared reuses them.
  */
-export const corpusJob = z
+const corpusJobFields = z
   .object({
     jobId: id,
     experimentId: id.optional(),
@@ -56,9 +56,36 @@ export const corpusJob = z
     /** Skip (and count) malformed records instead of failing the job. */
     skipBad: z.boolean().default(false),
   })
-  .strict()
-  .refine((job) => job.variant === 'simplified' || job.wordBudget !== undefined, {
-    message: 'a regular corpus job needs the wordBudget of its simplified counterpart',
-    path: ['wordBudget'],
-  });
+  .strict();
+
+const regularNeedsBudget = <T extends { variant: string; wordBudget?: number | undefined }>(job: T) =>
+  job.variant === 'simplified' || job.wordBudget !== undefined;
+const regularNeedsBudgetIssue = { message: 'a regular corpus job needs the wordBudget of its simplified counterpart', path: ['wordBudget'] };
+
+export const corpusJob = corpusJobFields.refine(regularNeedsBudget, regularNeedsBudgetIssue);
 export type CorpusJob = z.infer<typeof corpusJob>;
+
+/** Request of `rpc.corpus.prepare`: a corpus job; the service gives it its id. */
+export const prepareCorpusRequest = corpusJobFields.omit({ jobId: true }).refine(regularNeedsBudget, regularNeedsBudgetIssue);
+export type PrepareCorpusRequest = z.input<typeof prepareCorpusRequest>;
+
+export const prepareCorpusReply = z
+  .object({
+    jobId: id,
+    /** Core NATS subject of the job's progress messages. */
+    progressSubject: z.string().min(1),
+  })
+  .strict();
+export type PrepareCorpusReply = z.infer<typeof prepareCorpusReply>;
+
+/** Progress of a corpus job, published on core NATS (live views only; not persisted). */
+export const corpusProgress = z
+  .object({
+    jobId: id,
+    phase: z.enum(['reading', 'tokenizer', 'tokenizing', 'storing', 'done', 'reused', 'failed']),
+    documentsRead: nonNegativeInt,
+    charsRead: nonNegativeInt,
+    detail: z.string().optional(),
+  })
+  .strict();
+export type CorpusProgress = z.infer<typeof corpusProgress>;

@@ -27,6 +27,12 @@ export const jobSubjects = {
 export const rpcSubjects = {
   ping: (service: ServiceName) => `${root}.rpc.${service}.ping`,
   health: (service: ServiceName) => `${root}.rpc.${service}.health`,
+  prepareCorpus: `${root}.rpc.corpus.prepare`,
+} as const;
+
+/** Live progress on core NATS: lost when nobody listens, which is fine for a progress bar. */
+export const progressSubjects = {
+  corpus: (jobId: string) => `${root}.progress.corpus.${jobId}`,
 } as const;
 
 export const streamSubjects = {
