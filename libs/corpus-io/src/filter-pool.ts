@@ -1,15 +1,21 @@
 /**
  * Runs shards on worker threads, one shard at a time per worker, and resolves each shard's
  * promise with its statistics. Which worker runs a shard does not matter: a shard's output
- * depends only on its documents.
+ * depends only on its documents. A pool can serve many runs with its vocabulary (a service
+ * keeps one, so that its workers stay started and compiled).
  */
 import { Worker } from 'node:worker_threads';
 import type { SpanFilterOptions } from '@downscale/simplify';
+import { vocabularyHash } from './manifest.js';
 import type { ShardStatistics } from './shard-statistics.js';
 import type { ShardJob } from './shard.js';
 
 export interface FilterWorkerData {
   readonly words: string[];
+}
+
+/** A shard, with where and how to filter it. */
+export interface FilterWorkerJob extends ShardJob {
   readonly filterOptions: SpanFilterOptions;
   readonly outDir: string;
 }
@@ -17,7 +23,7 @@ export interface FilterWorkerData {
 export type FilterWorkerReply = { readonly index: number; readonly stats: ShardStatistics } | { readonly index: number; readonly error: string };
 
 interface Pending {
-  readonly job: ShardJob;
+  readonly job: FilterWorkerJob;
   readonly resolve: (stats: ShardStatistics) => void;
   readonly reject: (error: Error) => void;
 }
@@ -28,9 +34,18 @@ export class FilterPool {
   private readonly queue: Pending[] = [];
   private failure: Error | undefined;
 
-  constructor(size: number, data: FilterWorkerData) {
+  /** Hash of the vocabulary the workers filter with (see vocabularyHash). */
+  readonly vocabularySha256: string;
+
+  constructor(
+    readonly size: number,
+    vocabulary: ReadonlySet<string>,
+  ) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`FilterPool: size must be a positive integer, got ${size}`);
+    this.vocabularySha256 = vocabularyHash(vocabulary);
+    const workerData: FilterWorkerData = { words: [...vocabulary] };
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(new URL('./filter-worker.js', import.meta.url), { workerData: data });
+      const worker = new Worker(new URL('./filter-worker.js', import.meta.url), { workerData });
       worker.on('message', (reply: FilterWorkerReply) => this.settle(worker, reply));
       worker.on('error', (error) => this.fail(worker, error));
       worker.on('exit', (code) => {
@@ -41,7 +56,7 @@ export class FilterPool {
   }
 
   /** Runs `job` on the next free worker. */
-  run(job: ShardJob): Promise<ShardStatistics> {
+  run(job: FilterWorkerJob): Promise<ShardStatistics> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
@@ -49,7 +64,7 @@ export class FilterPool {
     });
   }
 
-  /** Stops every worker (after the shards in progress, which the caller awaits first). */
+  /** Stops every worker; call it once no shard is in progress. */
   async close(): Promise<void> {
     await Promise.all([...this.idle, ...this.busy.keys()].map((worker) => worker.terminate()));
   }

@@ -53,6 +53,8 @@ export interface ShardStatistics {
   subsets: Record<string, SubsetCounts>;
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /** OOV words kept per shard: enough for a corpus-wide top list, bounded on web text. */
 const OOV_WORDS_PER_SHARD = 10_000;
 
@@ -90,7 +92,9 @@ export class ShardStatisticsBuilder {
       const bin = spanLengthBin(span.words);
       while (counts.spansByBin.length <= bin) counts.spansByBin.push(0);
       counts.spansByBin[bin] = (counts.spansByBin[bin] as number) + 1;
-      for (const word of wordTokens(span.text)) increment(this.words, asciiLowerCase(word), 1);
+      // An ASCII span is lower-cased in one call (the same as word by word); others word by word.
+      if (NON_ASCII.test(span.text)) for (const word of wordTokens(span.text)) increment(this.words, asciiLowerCase(word), 1);
+      else for (const word of wordTokens(span.text.toLowerCase())) increment(this.words, word, 1);
     }
     counts.oovWordsSeen += result.oovWords.length;
     for (const word of result.oovWords) increment(this.oovWords, word, 1);

@@ -3,6 +3,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { spanFilter } from '@downscale/simplify';
+import { FilterPool } from './filter-pool.js';
 import { shardFiles } from './shard.js';
 import { simplifyCorpus, type SimplifyCorpusOptions } from './simplify-corpus.js';
 import { TEST_VOCABULARY, generatedText, seededRandom, temporaryFolder } from './testing.js';
@@ -82,6 +83,20 @@ describe('simplifyCorpus', () => {
     const outDir = join(folder.path, 'two-workers');
     await simplifyCorpus({ ...options(outDir), workers: 2 });
     assert.deepEqual(await outputFiles(outDir), reference);
+  });
+
+  it('runs on a given FilterPool, which must have the same vocabulary, and leaves it open', async () => {
+    const pool = new FilterPool(2, TEST_VOCABULARY);
+    try {
+      for (const run of [1, 2]) {
+        const outDir = join(folder.path, `pool-${run}`);
+        await simplifyCorpus({ ...options(outDir), pool });
+        assert.deepEqual(await outputFiles(outDir), reference);
+      }
+      await assert.rejects(simplifyCorpus({ ...options(join(folder.path, 'pool-other')), vocabulary: new Set(['the']), pool }), /another vocabulary/);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('resumes an interrupted run shard by shard, losing and duplicating nothing', async () => {

