@@ -4,8 +4,8 @@ export { BadRecordTally, type BadRecordSummary } from './bad-records.js';
 export { DEFAULT_SHARD_CHARS, shardDocuments } from './batches.js';
 export { CorpusReadError, describePlace, type BadRecordPolicy, type CorpusDocument, type RecordPlace } from './documents.js';
 export { FilterPool } from './filter-pool.js';
-export { inputFormat, resolveInputFiles, type InputFile, type InputFormat } from './input-files.js';
-export { readDocuments, readFileDocuments, type ReadDocumentsOptions } from './readers.js';
+export { inputFormat, resolveInputFiles, resolveRunInputs, type InputFile, type InputFormat } from './input-files.js';
+export { readDocuments, readFileDocuments, readInputFiles, type ReadDocumentsOptions } from './readers.js';
 export {
   NO_SUBSET,
   ShardStatisticsBuilder,

@@ -4,7 +4,7 @@
  * (shards and resumption depend on it).
  */
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
 export type InputFormat = 'txt' | 'jsonl' | 'jsonl.zst' | 'parquet';
@@ -61,4 +61,15 @@ async function expandInput(input: string): Promise<string[]> {
     throw new Error(`corpus input ${input}: unknown format; expected .txt, .jsonl, .jsonl.zst or .parquet`);
   }
   return [path];
+}
+
+/**
+ * The input files of a run writing to `outDir`, without the files inside `outDir` (an output
+ * folder within an input directory must not be read back as input when a run resumes).
+ */
+export async function resolveRunInputs(inputs: string | readonly string[], outDir: string): Promise<InputFile[]> {
+  const outPrefix = resolve(outDir) + sep;
+  const files = (await resolveInputFiles(inputs)).filter((file) => !file.path.startsWith(outPrefix));
+  if (files.length === 0) throw new Error(`corpus inputs ${JSON.stringify(inputs)} hold no .txt, .jsonl, .jsonl.zst or .parquet file`);
+  return files;
 }

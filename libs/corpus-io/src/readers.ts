@@ -18,7 +18,12 @@ const READ_CHUNK_BYTES = 1 << 20;
 
 /** Every document of `inputs` (files, directories, globs), file by file in sorted path order. */
 export async function* readDocuments(inputs: string | readonly string[], options: ReadDocumentsOptions = {}): AsyncGenerator<CorpusDocument> {
-  for (const file of await resolveInputFiles(inputs)) yield* readFileDocuments(file, options);
+  yield* readInputFiles(await resolveInputFiles(inputs), options);
+}
+
+/** Every document of the given files, in the given order. */
+export async function* readInputFiles(files: readonly InputFile[], options: ReadDocumentsOptions = {}): AsyncGenerator<CorpusDocument> {
+  for (const file of files) yield* readFileDocuments(file, options);
 }
 
 /** The documents of one corpus file. */

@@ -15,10 +15,10 @@ import { writeFileAtomic } from './atomic-write.js';
 import { BadRecordTally, type BadRecordSummary } from './bad-records.js';
 import { DEFAULT_SHARD_CHARS, countingDocuments, shardDocuments } from './batches.js';
 import type { CorpusDocument } from './documents.js';
-import { resolveInputFiles } from './input-files.js';
+import { resolveRunInputs } from './input-files.js';
 import { plannedManifest, writeManifest } from './manifest.js';
 import { concatenateFiles, prepareOutDir } from './output-folder.js';
-import { readDocuments } from './readers.js';
+import { readInputFiles } from './readers.js';
 import { finishedShards, shardFiles, type ShardJob } from './shard.js';
 import { NO_SUBSET } from './shard-statistics.js';
 
@@ -76,28 +76,27 @@ export async function regularCorpus(options: RegularCorpusOptions): Promise<Regu
   const { wordBudget, outDir } = options;
   if (!Number.isInteger(wordBudget) || wordBudget < 0) throw new RangeError(`wordBudget must be a non-negative integer, got ${wordBudget}`);
   const shardChars = options.shardChars ?? DEFAULT_SHARD_CHARS;
-  const files = await resolveInputFiles(options.inputs);
-  if (files.length === 0) throw new Error(`corpus inputs ${JSON.stringify(options.inputs)} hold no .txt, .jsonl, .jsonl.zst or .parquet file`);
+  const files = await resolveRunInputs(options.inputs, options.outDir);
   const manifest = await plannedManifest('regular', files, { wordBudget, shardChars });
   await prepareOutDir(outDir, manifest, options.restart ?? false);
   const finished = await finishedShards(outDir, RECORDS);
 
   const badRecords = new BadRecordTally();
   const progress = { documentsRead: 0, charsRead: 0, words: 0 };
-  const documents = countingDocuments(readDocuments(options.inputs, { skipBad: options.skipBad ?? false, onBadRecord: (error) => badRecords.add(error) }), progress);
+  const documents = countingDocuments(readInputFiles(files, { skipBad: options.skipBad ?? false, onBadRecord: (error) => badRecords.add(error) }), progress);
   const shardStats: RegularShardStatistics[] = [];
   let shardsResumed = 0;
   if (wordBudget > 0) {
     for await (const job of shardDocuments(documents, shardChars)) {
-      const files = shardFiles(outDir, job.index, RECORDS);
+      const paths = shardFiles(outDir, job.index, RECORDS);
       let stats: RegularShardStatistics;
       if (finished.has(job.index)) {
-        stats = JSON.parse(await readFile(files.stats, 'utf8')) as RegularShardStatistics;
+        stats = JSON.parse(await readFile(paths.stats, 'utf8')) as RegularShardStatistics;
         shardsResumed++;
       } else {
         const { lines, stats: written } = cutShard(job, wordBudget - progress.words);
-        await writeFileAtomic(files.spans, lines.join(''));
-        await writeFileAtomic(files.stats, JSON.stringify(written));
+        await writeFileAtomic(paths.spans, lines.join(''));
+        await writeFileAtomic(paths.stats, JSON.stringify(written));
         stats = written;
       }
       shardStats.push(stats);

@@ -138,6 +138,20 @@ describe('simplifyCorpus', () => {
     assert.equal(result.shardsResumed, 0);
   });
 
+  it('never reads its own output when the output folder is inside an input directory', async () => {
+    const outDir = join(inputs, 'out');
+    try {
+      const first = await simplifyCorpus(options(outDir));
+      await rm(join(outDir, 'spans.jsonl'));
+      const second = await simplifyCorpus(options(outDir));
+      assert.equal(second.stats.documentsIn, 60);
+      assert.equal(second.shardsResumed, first.stats.shards);
+      assert.equal(await readFile(join(outDir, 'spans.jsonl'), 'utf8'), reference.get('spans.jsonl'));
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
+  });
+
   it('fails on a bad record naming file and line, or with skipBad skips and counts it', async () => {
     const badInputs = join(folder.path, 'bad-in');
     await mkdir(badInputs);

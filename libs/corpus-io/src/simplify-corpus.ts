@@ -20,10 +20,10 @@ import { writeFileAtomic } from './atomic-write.js';
 import { DEFAULT_SHARD_CHARS, countingDocuments, shardDocuments } from './batches.js';
 import { BadRecordTally, type BadRecordSummary } from './bad-records.js';
 import { FilterPool } from './filter-pool.js';
-import { resolveInputFiles } from './input-files.js';
+import { resolveRunInputs } from './input-files.js';
 import { plannedManifest, vocabularyHash, writeManifest } from './manifest.js';
 import { concatenateFiles, prepareOutDir } from './output-folder.js';
-import { readDocuments } from './readers.js';
+import { readInputFiles } from './readers.js';
 import { finishedShards, runShard, shardFiles, type ShardJob } from './shard.js';
 import { mergeShardStatistics, type MergeStatisticsOptions, type MergedStatistics, type ShardStatistics } from './shard-statistics.js';
 
@@ -93,8 +93,7 @@ export async function simplifyCorpus(options: SimplifyCorpusOptions): Promise<Si
   const shardChars = options.shardChars ?? DEFAULT_SHARD_CHARS;
   const words = vocabularyWords(options.vocabulary);
   const vocabularySha256 = vocabularyHash(words);
-  const files = await resolveInputFiles(options.inputs);
-  if (files.length === 0) throw new Error(`corpus inputs ${JSON.stringify(options.inputs)} hold no .txt, .jsonl, .jsonl.zst or .parquet file`);
+  const files = await resolveRunInputs(options.inputs, options.outDir);
   const manifest = await plannedManifest('simplified', files, { filter, vocabularySha256, shardChars });
   await prepareOutDir(options.outDir, manifest, options.restart ?? false);
   const finished = await finishedShards(options.outDir);
@@ -103,7 +102,7 @@ export async function simplifyCorpus(options: SimplifyCorpusOptions): Promise<Si
   const progress = { documentsRead: 0, charsRead: 0, shardsWritten: 0, shardsResumed: 0, badRecords: 0 };
   const report = (): void => options.onProgress?.({ ...progress, badRecords: badRecords.count });
   const documents = countingDocuments(
-    readDocuments(options.inputs, { skipBad: options.skipBad ?? false, onBadRecord: (error) => badRecords.add(error) }),
+    readInputFiles(files, { skipBad: options.skipBad ?? false, onBadRecord: (error) => badRecords.add(error) }),
     progress,
   );
   const runner = shardRunner(options, workers, words, vocabularySha256, filter);
