@@ -14,3 +14,4 @@ export {
   type TextSource,
   type TrainBpeOptions,
 } from './train.js';
+export { readTokenFile, writeTokenFile, type TokenFileSummary } from './token-file.js';

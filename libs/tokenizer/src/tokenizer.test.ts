@@ -27,7 +27,7 @@ describe('BpeTokenizer: encode and decode', () => {
   it('gives [UNK] for each character it never saw, and decodes it as [UNK]', () => {
     const { unk } = tokenizer.specialTokenIds;
     const ids = tokenizer.encode('ka ZZ ka');
-    assert.deepEqual(ids.filter((id) => id === unk).length, 2);
+    assert.equal(ids.filter((id) => id === unk).length, 2);
     assert.equal(tokenizer.decode(ids), 'ka [UNK][UNK]ka');
     assert.equal(tokenizer.decode(ids, { skipSpecialTokens: true }), 'ka ka');
   });
@@ -38,13 +38,17 @@ describe('BpeTokenizer: encode and decode', () => {
     assert.equal(ids[0], bos);
     assert.ok(ids.includes(mask));
     assert.equal(ids.at(-1), eos);
-    assert.deepEqual(tokenizer.encode('<s>ka'), [bos, ...tokenizer.encode('ka')]);
+    assert.deepEqual(Array.from(tokenizer.encode('<s>ka')), [bos, ...tokenizer.encode('ka')]);
   });
 
-  it('encodes the same text the same way with a cold and a warm word cache', () => {
-    const text = corpus.slice(100, 120).join('\n');
+  it('encodes the same text the same way with a cold and a warm word cache, into arrays of its own', () => {
+    const text = corpus.slice(100, 300).join('\n');
     const cold = tokenizer.encode(text);
+    const copy = Array.from(cold);
+    tokenizer.encode(corpus.slice(0, 100).join('\n'));
+    assert.deepEqual(Array.from(cold), copy);
     assert.deepEqual(tokenizer.encode(text), cold);
+    assert.ok(cold.length > 1024, 'long enough to grow the output buffer');
   });
 
   it('refuses an id outside the vocabulary', () => {

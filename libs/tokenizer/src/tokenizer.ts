@@ -19,10 +19,11 @@ export interface DecodeOptions {
 export class BpeTokenizer {
   readonly specialTokenIds: SpecialTokenIds;
   private readonly model: BpeModel;
-  private readonly cache = new Map<string, number[]>();
+  private readonly cache = new Map<string, Int32Array>();
   private readonly specialIds: ReadonlySet<number>;
-  /** The array `encode` is filling; a field so that the per-word callback allocates nothing. */
-  private output: number[] = [];
+  /** Where `encode` collects ids (reused, grown by doubling; a plain array's push is several times slower). */
+  private output = new Int32Array(1024);
+  private outputLength = 0;
 
   constructor(readonly spec: BpeModelSpec) {
     this.model = new BpeModel(spec);
@@ -41,38 +42,54 @@ export class BpeTokenizer {
   }
 
   /** Token ids of `text`. Special tokens written in the text (e.g. `</s>`) become their ids. */
-  encode(text: string): number[] {
-    const output: number[] = [];
-    this.output = output;
+  encode(text: string): Int32Array {
+    this.outputLength = 0;
     let start = 0;
     SPECIAL_TOKEN_PATTERN.lastIndex = 0;
     for (let match = SPECIAL_TOKEN_PATTERN.exec(text); match !== null; match = SPECIAL_TOKEN_PATTERN.exec(text)) {
       forEachPreToken(text, this.appendWord, start, match.index);
-      output.push(this.model.idOf.get(match[0]) as number);
+      this.append(this.model.idOf.get(match[0]) as number);
       start = match.index + match[0].length;
     }
     forEachPreToken(text, this.appendWord, start, text.length);
-    return output;
+    return this.output.slice(0, this.outputLength);
   }
 
   private readonly appendWord = (word: string): void => {
     let ids = this.cache.get(word);
     if (ids === undefined) {
-      ids = this.model.encodeWord(word);
+      ids = Int32Array.from(this.model.encodeWord(word));
       if (this.cache.size >= MAX_CACHED_WORDS) this.cache.clear();
       this.cache.set(word, ids);
     }
+    const count = ids.length;
+    if (this.outputLength + count > this.output.length) this.grow(this.outputLength + count);
+    // A loop: most words are one or two tokens, too few for TypedArray.set to pay off.
     const output = this.output;
-    for (let index = 0; index < ids.length; index++) output.push(ids[index] as number);
+    let at = this.outputLength;
+    for (let index = 0; index < count; index++) output[at++] = ids[index] as number;
+    this.outputLength = at;
   };
+
+  private append(id: number): void {
+    if (this.outputLength === this.output.length) this.grow(this.outputLength + 1);
+    this.output[this.outputLength++] = id;
+  }
+
+  private grow(minimum: number): void {
+    const grown = new Int32Array(Math.max(minimum, 2 * this.output.length));
+    grown.set(this.output.subarray(0, this.outputLength));
+    this.output = grown;
+  }
 
   /**
    * Text of `ids`, as Hugging Face's BPEDecoder gives it: the end-of-word suffix becomes a space
    * (nothing after the last token), so words come back separated by single spaces, punctuation
    * included (`Hello, world` -> `Hello , world`). Without a suffix, tokens are joined by spaces.
    */
-  decode(ids: readonly number[], options: DecodeOptions = {}): string {
-    const kept = options.skipSpecialTokens ? ids.filter((id) => !this.specialIds.has(id)) : ids;
+  decode(ids: ArrayLike<number>, options: DecodeOptions = {}): string {
+    const all = Array.from(ids);
+    const kept = options.skipSpecialTokens ? all.filter((id) => !this.specialIds.has(id)) : all;
     const tokens = kept.map((id) => this.idToToken(id));
     const suffix = this.spec.endOfWordSuffix;
     if (!suffix) return tokens.join(' ');
