@@ -22,16 +22,20 @@ export interface FilterWorkerJob extends ShardJob {
 
 export type FilterWorkerReply = { readonly index: number; readonly stats: ShardStatistics } | { readonly index: number; readonly error: string };
 
-interface Pending {
-  readonly job: FilterWorkerJob;
+interface Settle {
   readonly resolve: (stats: ShardStatistics) => void;
   readonly reject: (error: Error) => void;
 }
 
+interface Queued extends Settle {
+  readonly job: FilterWorkerJob;
+}
+
 export class FilterPool {
   private readonly idle: Worker[] = [];
-  private readonly busy = new Map<Worker, Pending>();
-  private readonly queue: Pending[] = [];
+  /** Running shards: only how to settle them, so that their documents can be collected. */
+  private readonly busy = new Map<Worker, Settle>();
+  private readonly queue: Queued[] = [];
   private failure: Error | undefined;
 
   /** Hash of the vocabulary the workers filter with (see vocabularyHash). */
@@ -72,9 +76,9 @@ export class FilterPool {
   private dispatch(): void {
     while (this.idle.length > 0 && this.queue.length > 0) {
       const worker = this.idle.pop() as Worker;
-      const pending = this.queue.shift() as Pending;
-      this.busy.set(worker, pending);
-      worker.postMessage(pending.job);
+      const { job, resolve, reject } = this.queue.shift() as Queued;
+      this.busy.set(worker, { resolve, reject });
+      worker.postMessage(job);
     }
   }
 
@@ -93,6 +97,6 @@ export class FilterPool {
     this.failure ??= error;
     this.busy.get(worker)?.reject(error);
     this.busy.delete(worker);
-    for (const pending of this.queue.splice(0)) pending.reject(error);
+    for (const queued of this.queue.splice(0)) queued.reject(error);
   }
 }

@@ -9,6 +9,7 @@ export { readDocuments, readFileDocuments, readInputFiles, type ReadDocumentsOpt
 export {
   NO_SUBSET,
   ShardStatisticsBuilder,
+  ShardStatisticsMerger,
   mergeShardStatistics,
   type MergeStatisticsOptions,
   type MergedStatistics,

@@ -132,59 +132,77 @@ export interface MergedStatistics extends CorpusStatisticsReport {
 
 /** The corpus statistics of shards merged in the given order (shard order: deterministic). */
 export function mergeShardStatistics(shards: Iterable<ShardStatistics>, options: MergeStatisticsOptions = {}): MergedStatistics {
-  const wordCounter = new BoundedCounter(options.wordCounterCapacity ?? 1_000_000);
-  const oovCounter = new BoundedCounter(options.oovCounterCapacity ?? 100_000);
-  const total = { documentsIn: 0, documentsOut: 0, wordsIn: 0, wordsOut: 0, spans: 0, oovWordsOut: 0, oovWordsSeen: 0, maxSpanWords: 0 };
-  const spansByBin: number[] = [];
-  const subsets: Record<string, SubsetCounts> = {};
-  let oovTruncated = false;
-  for (const shard of shards) {
+  const merger = new ShardStatisticsMerger(options);
+  for (const shard of shards) merger.add(shard);
+  return merger.finish();
+}
+
+/** Merges shard statistics one at a time, so that only one shard's counts are in memory. */
+export class ShardStatisticsMerger {
+  private readonly wordCounter: BoundedCounter;
+  private readonly oovCounter: BoundedCounter;
+  private readonly total = { documentsIn: 0, documentsOut: 0, wordsIn: 0, wordsOut: 0, spans: 0, oovWordsOut: 0, oovWordsSeen: 0, maxSpanWords: 0 };
+  private readonly spansByBin: number[] = [];
+  private readonly subsets: Record<string, SubsetCounts> = {};
+  private oovTruncated = false;
+
+  constructor(private readonly options: MergeStatisticsOptions = {}) {
+    this.wordCounter = new BoundedCounter(options.wordCounterCapacity ?? 1_000_000);
+    this.oovCounter = new BoundedCounter(options.oovCounterCapacity ?? 100_000);
+  }
+
+  add(shard: ShardStatistics): void {
+    const total = this.total;
     for (const key of Object.keys(total) as (keyof typeof total)[]) {
       total[key] = key === 'maxSpanWords' ? Math.max(total[key], shard[key]) : total[key] + shard[key];
     }
-    shard.spansByBin.forEach((spans, bin) => (spansByBin[bin] = (spansByBin[bin] ?? 0) + spans));
-    for (const [word, count] of shard.wordCounts) wordCounter.add(word, count);
-    for (const [word, count] of shard.oovCounts) oovCounter.add(word, count);
-    oovTruncated ||= shard.oovCountsTruncated;
+    shard.spansByBin.forEach((spans, bin) => (this.spansByBin[bin] = (this.spansByBin[bin] ?? 0) + spans));
+    for (const [word, count] of shard.wordCounts) this.wordCounter.add(word, count);
+    for (const [word, count] of shard.oovCounts) this.oovCounter.add(word, count);
+    this.oovTruncated ||= shard.oovCountsTruncated;
     for (const [name, counts] of Object.entries(shard.subsets)) {
-      const merged = (subsets[name] ??= { documentsIn: 0, documentsOut: 0, wordsIn: 0, wordsOut: 0 });
+      const merged = (this.subsets[name] ??= { documentsIn: 0, documentsOut: 0, wordsIn: 0, wordsOut: 0 });
       merged.documentsIn += counts.documentsIn;
       merged.documentsOut += counts.documentsOut;
       merged.wordsIn += counts.wordsIn;
       merged.wordsOut += counts.wordsOut;
     }
   }
-  const bins: SpanLengthBin[] = [];
-  for (let bin = 0; bin < spansByBin.length; bin++) {
-    bins.push({ minWords: bin === 0 ? 0 : 2 ** (bin - 1), maxWords: bin === 0 ? 0 : 2 ** bin - 1, spans: spansByBin[bin] ?? 0 });
+
+  finish(): MergedStatistics {
+    const { total, wordCounter, oovCounter } = this;
+    const bins: SpanLengthBin[] = [];
+    for (let bin = 0; bin < this.spansByBin.length; bin++) {
+      bins.push({ minWords: bin === 0 ? 0 : 2 ** (bin - 1), maxWords: bin === 0 ? 0 : 2 ** bin - 1, spans: this.spansByBin[bin] ?? 0 });
+    }
+    return {
+      documentsIn: total.documentsIn,
+      documentsOut: total.documentsOut,
+      documentRetention: ratio(total.documentsOut, total.documentsIn),
+      wordsIn: total.wordsIn,
+      wordsOut: total.wordsOut,
+      wordRetention: ratio(total.wordsOut, total.wordsIn),
+      spans: total.spans,
+      oovWordsOut: total.oovWordsOut,
+      oovRate: ratio(total.oovWordsOut, total.wordsOut),
+      spanLengths: { meanWords: ratio(total.wordsOut, total.spans), maxWords: total.maxSpanWords, bins },
+      types: wordCounter.size,
+      typeTokenRatio: ratio(wordCounter.size, total.wordsOut),
+      zipfCoefficient: zipfCoefficient(wordCounter.values()),
+      wordCountsExact: wordCounter.exact,
+      oovWordsSeen: total.oovWordsSeen,
+      topOovWords: oovCounter.top(this.options.topOovWords ?? 50).map(({ key, count }) => ({ word: key, count })),
+      oovCountsExact: oovCounter.exact && !this.oovTruncated,
+      subsets: Object.fromEntries(
+        Object.entries(this.subsets)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([name, counts]) => [
+            name,
+            { ...counts, documentRetention: ratio(counts.documentsOut, counts.documentsIn), wordRetention: ratio(counts.wordsOut, counts.wordsIn) },
+          ]),
+      ),
+    };
   }
-  return {
-    documentsIn: total.documentsIn,
-    documentsOut: total.documentsOut,
-    documentRetention: ratio(total.documentsOut, total.documentsIn),
-    wordsIn: total.wordsIn,
-    wordsOut: total.wordsOut,
-    wordRetention: ratio(total.wordsOut, total.wordsIn),
-    spans: total.spans,
-    oovWordsOut: total.oovWordsOut,
-    oovRate: ratio(total.oovWordsOut, total.wordsOut),
-    spanLengths: { meanWords: ratio(total.wordsOut, total.spans), maxWords: total.maxSpanWords, bins },
-    types: wordCounter.size,
-    typeTokenRatio: ratio(wordCounter.size, total.wordsOut),
-    zipfCoefficient: zipfCoefficient(wordCounter.values()),
-    wordCountsExact: wordCounter.exact,
-    oovWordsSeen: total.oovWordsSeen,
-    topOovWords: oovCounter.top(options.topOovWords ?? 50).map(({ key, count }) => ({ word: key, count })),
-    oovCountsExact: oovCounter.exact && !oovTruncated,
-    subsets: Object.fromEntries(
-      Object.entries(subsets)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([name, counts]) => [
-          name,
-          { ...counts, documentRetention: ratio(counts.documentsOut, counts.documentsIn), wordRetention: ratio(counts.wordsOut, counts.wordsIn) },
-        ]),
-    ),
-  };
 }
 
 /** As CorpusStatistics: bin 0 holds 0-word spans, bin b >= 1 spans of 2^(b-1) to 2^b - 1 words. */

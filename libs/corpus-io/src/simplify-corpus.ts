@@ -25,7 +25,7 @@ import { plannedManifest, vocabularyHash, writeManifest } from './manifest.js';
 import { concatenateFiles, prepareOutDir } from './output-folder.js';
 import { readInputFiles } from './readers.js';
 import { finishedShards, runShard, shardFiles, type ShardJob } from './shard.js';
-import { mergeShardStatistics, type MergeStatisticsOptions, type MergedStatistics, type ShardStatistics } from './shard-statistics.js';
+import { ShardStatisticsMerger, type MergeStatisticsOptions, type MergedStatistics, type ShardStatistics } from './shard-statistics.js';
 
 export const SPANS_FILE = 'spans.jsonl';
 export const STATS_FILE = 'stats.json';
@@ -132,9 +132,8 @@ export async function simplifyCorpus(options: SimplifyCorpusOptions): Promise<Si
   }
   options.signal?.throwIfAborted();
 
-  const statsByShard = await readShardStatistics(options.outDir, shards);
   const stats: SimplifiedCorpusStats = {
-    ...mergeShardStatistics(statsByShard, options.statistics),
+    ...(await mergeShardFiles(options.outDir, shards, options.statistics)),
     badRecords: badRecords.summary(),
     shards,
     filter,
@@ -166,12 +165,13 @@ function vocabularySource(vocabulary: Vocabulary | ReadonlySet<string>): string 
   return 'report' in vocabulary ? vocabulary.report.source : 'word set';
 }
 
-async function readShardStatistics(outDir: string, shards: number): Promise<ShardStatistics[]> {
-  const all: ShardStatistics[] = [];
+/** The statistics of shards 0 to `shards` - 1 in `outDir`, read and merged one at a time. */
+async function mergeShardFiles(outDir: string, shards: number, options: MergeStatisticsOptions | undefined): Promise<MergedStatistics> {
+  const merger = new ShardStatisticsMerger(options);
   for (let index = 0; index < shards; index++) {
-    all.push(JSON.parse(await readFile(shardFiles(outDir, index).stats, 'utf8')) as ShardStatistics);
+    merger.add(JSON.parse(await readFile(shardFiles(outDir, index).stats, 'utf8')) as ShardStatistics);
   }
-  return all;
+  return merger.finish();
 }
 
 interface ShardRunner {
