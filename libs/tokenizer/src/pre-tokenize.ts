@@ -54,19 +54,27 @@ function classOfAstral(codePoint: number): number {
   return result;
 }
 
+/** FNV-1a over UTF-16 code units: the hash {@link forEachPreTokenSpan} reports for each piece. */
+export const HASH_SEED = 0x811c9dc5;
+export function hashStep(hash: number, code: number): number {
+  return Math.imul(hash ^ code, 0x01000193);
+}
+
 /**
- * Calls `visit` with each pre-token of `text[start, end)` in order. A callback rather than an
- * array keeps the encoder's hot loop free of intermediate allocations.
+ * Calls `visit(start, end, hash)` for each pre-token `text[start, end)` within `[from, to)`, in
+ * order, with the FNV-1a hash of its code units. Spans and a hash computed during the scan
+ * let the encoder look words up without slicing a string per word.
  */
-export function forEachPreToken(text: string, visit: (piece: string) => void, start = 0, end = text.length): void {
-  let index = start;
+export function forEachPreTokenSpan(text: string, visit: (start: number, end: number, hash: number) => void, from = 0, to = text.length): void {
+  let index = from;
   let pieceStart = -1;
   let pieceClass = SPACE;
-  while (index < end) {
+  let hash = HASH_SEED;
+  while (index < to) {
     const code = text.charCodeAt(index);
     let width = 1;
     let characterClass: number;
-    if (code >= 0xd800 && code <= 0xdbff && index + 1 < end) {
+    if (code >= 0xd800 && code <= 0xdbff && index + 1 < to) {
       const low = text.charCodeAt(index + 1);
       if (low >= 0xdc00 && low <= 0xdfff) {
         width = 2;
@@ -78,13 +86,21 @@ export function forEachPreToken(text: string, visit: (piece: string) => void, st
       characterClass = BMP_CLASS[code] as number;
     }
     if (characterClass !== pieceClass) {
-      if (pieceClass !== SPACE) visit(text.slice(pieceStart, index));
+      if (pieceClass !== SPACE) visit(pieceStart, index, hash);
       pieceStart = index;
       pieceClass = characterClass;
+      hash = HASH_SEED;
     }
+    hash = hashStep(hash, code);
+    if (width === 2) hash = hashStep(hash, text.charCodeAt(index + 1));
     index += width;
   }
-  if (pieceClass !== SPACE) visit(text.slice(pieceStart, end));
+  if (pieceClass !== SPACE) visit(pieceStart, to, hash);
+}
+
+/** Calls `visit` with each pre-token of `text`, in order. */
+export function forEachPreToken(text: string, visit: (piece: string) => void): void {
+  forEachPreTokenSpan(text, (start, end) => visit(text.slice(start, end)));
 }
 
 /** The pre-tokens of `text`, in order. */

@@ -1,11 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { BpeModel, type BpeModelSpec } from './bpe-model.js';
-import { forEachPreToken } from './pre-tokenize.js';
+import { forEachPreTokenSpan } from './pre-tokenize.js';
 import { SPECIAL_TOKEN_PATTERN, type SpecialTokenIds } from './special-tokens.js';
 import { parseTokenizerJson, toTokenizerJson, TokenizerFileError } from './tokenizer-json.js';
-
-/** Words whose ids are remembered; past this the memory is emptied (text is Zipfian, it refills fast). */
-const MAX_CACHED_WORDS = 1 << 17;
+import { WordCache } from './word-cache.js';
 
 export interface DecodeOptions {
   /** Leave out [UNK] [PAD] [MASK] <s> </s> (default false; Python's `decode` defaults to true). */
@@ -19,11 +17,13 @@ export interface DecodeOptions {
 export class BpeTokenizer {
   readonly specialTokenIds: SpecialTokenIds;
   private readonly model: BpeModel;
-  private readonly cache = new Map<string, Int32Array>();
+  private readonly cache = new WordCache();
   private readonly specialIds: ReadonlySet<number>;
   /** Where `encode` collects ids (reused, grown by doubling; a plain array's push is several times slower). */
   private output = new Int32Array(1024);
   private outputLength = 0;
+  /** The text `encode` is working on, for the per-word callback. */
+  private text = '';
 
   constructor(readonly spec: BpeModelSpec) {
     this.model = new BpeModel(spec);
@@ -43,23 +43,24 @@ export class BpeTokenizer {
 
   /** Token ids of `text`. Special tokens written in the text (e.g. `</s>`) become their ids. */
   encode(text: string): Int32Array {
+    this.text = text;
     this.outputLength = 0;
     let start = 0;
     SPECIAL_TOKEN_PATTERN.lastIndex = 0;
     for (let match = SPECIAL_TOKEN_PATTERN.exec(text); match !== null; match = SPECIAL_TOKEN_PATTERN.exec(text)) {
-      forEachPreToken(text, this.appendWord, start, match.index);
+      forEachPreTokenSpan(text, this.appendWord, start, match.index);
       this.append(this.model.idOf.get(match[0]) as number);
       start = match.index + match[0].length;
     }
-    forEachPreToken(text, this.appendWord, start, text.length);
+    forEachPreTokenSpan(text, this.appendWord, start, text.length);
     return this.output.slice(0, this.outputLength);
   }
 
-  private readonly appendWord = (word: string): void => {
-    let ids = this.cache.get(word);
+  private readonly appendWord = (start: number, end: number, hash: number): void => {
+    let ids = this.cache.get(this.text, start, end, hash);
     if (ids === undefined) {
+      const word = this.text.slice(start, end);
       ids = Int32Array.from(this.model.encodeWord(word));
-      if (this.cache.size >= MAX_CACHED_WORDS) this.cache.clear();
       this.cache.set(word, ids);
     }
     const count = ids.length;
