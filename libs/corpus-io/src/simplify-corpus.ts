@@ -108,10 +108,11 @@ export async function simplifyCorpus(options: SimplifyCorpusOptions): Promise<Si
   const runner = shardRunner(options, workers, words, vocabularySha256, filter);
   const parallel = options.pool?.size ?? workers;
   let shards = 0;
+  // Two shards per worker: one running, one ready, so that workers never wait for reading.
+  const inFlight = new InFlight(runner.inProcess ? 1 : parallel * 2);
   try {
-    // Two shards per worker: one running, one ready, so that workers never wait for reading.
-    const inFlight = new InFlight(runner.inProcess ? 1 : parallel * 2);
     for await (const job of shardDocuments(documents, shardChars)) {
+      if (options.signal?.aborted) break;
       shards = job.index + 1;
       if (finished.has(job.index)) {
         progress.shardsResumed++;
@@ -124,12 +125,13 @@ export async function simplifyCorpus(options: SimplifyCorpusOptions): Promise<Si
           report();
         }),
       );
-      if (options.signal?.aborted) break;
     }
-    await inFlight.drain();
   } finally {
+    // Whatever stopped the loop, the shards in progress are finished and kept.
+    await inFlight.settled();
     await runner.close();
   }
+  inFlight.throwFailure();
   options.signal?.throwIfAborted();
 
   const stats: SimplifiedCorpusStats = {
@@ -197,7 +199,7 @@ function shardRunner(
   return { inProcess: false, run: (job) => ownPool.run({ ...job, filterOptions, outDir }), close: () => ownPool.close() };
 }
 
-/** At most `limit` promises at once; the first failure is thrown by `add` or `drain`. */
+/** At most `limit` promises at once; the first failure is thrown by `add` or `throwFailure`. */
 class InFlight {
   private readonly running = new Set<Promise<void>>();
   private failure: { error: unknown } | undefined;
@@ -217,12 +219,12 @@ class InFlight {
     this.throwFailure();
   }
 
-  async drain(): Promise<void> {
+  /** Waits for every promise; never throws. */
+  async settled(): Promise<void> {
     await Promise.all(this.running);
-    this.throwFailure();
   }
 
-  private throwFailure(): void {
+  throwFailure(): void {
     if (this.failure) throw this.failure.error;
   }
 }
