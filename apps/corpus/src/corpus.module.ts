@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
+import { CorpusCommands, CorpusJobs } from './corpus-jobs.js';
+import { CorpusPreparer } from './corpus-preparer.js';
 
 /**
- * The corpus service's own controllers and consumers. Health, metrics, ping and the shared
- * NATS and database resources come from the service kit.
+ * The corpus service: simplified and regular corpora with their tokenizers, from the JOBS
+ * work queue, new experiments and the prepare command. Health, metrics, ping and the shared
+ * resources come from the service kit.
  */
-@Module({})
+@Module({ controllers: [CorpusCommands], providers: [CorpusPreparer, CorpusJobs] })
 export class CorpusModule {}

@@ -20,7 +20,7 @@ export async function eventually<T>(what: string, timeoutMs: number, attempt: ()
 export interface TestStack {
   nats: NatsServerProcess;
   home: string;
-  /** Environment for startService: this NATS, this home, a free port, quiet logs. */
+  /** Environment for startService: this NATS, this home, a free port, quiet logs (DOWNSCALE_TEST_LOG_LEVEL=info to see them). */
   env: NodeJS.ProcessEnv;
   start(definition: ServiceDefinition): Promise<RunningService>;
   /** Closes the services started here, NATS, and removes the home. */
@@ -30,7 +30,7 @@ export interface TestStack {
 export async function startTestStack(): Promise<TestStack> {
   const nats = await startNatsServer();
   const home = mkdtempSync(join(tmpdir(), 'downscale-test-'));
-  const env = { NATS_URL: nats.url, DOWNSCALE_HOME: home, HTTP_PORT: '0', LOG_LEVEL: 'silent' };
+  const env = { NATS_URL: nats.url, DOWNSCALE_HOME: home, HTTP_PORT: '0', LOG_LEVEL: process.env.DOWNSCALE_TEST_LOG_LEVEL ?? 'silent' };
   await (await openDatabase({ sqlitePath: join(home, 'downscale.sqlite'), migrate: 'run' })).destroy();
   const services: RunningService[] = [];
   return {

@@ -4,8 +4,8 @@ import { enumColumn, idColumn, jsonColumn, sha256Column, textColumn } from './co
 import { IdentifiedRecord } from './identified-record.js';
 import { Vocabulary } from './vocabulary.js';
 
-/** Counts reported by the corpus service (documents and words in/out, tokens). */
-export type CorpusStats = Record<string, number>;
+/** The corpus statistics (stats.json: counts, retention per subset, OOV rate, span lengths, Zipf, top OOV words) and token counts. */
+export type CorpusStats = Record<string, unknown>;
 
 /** A prepared corpus; the simplified and the regular variant of one source are two rows. */
 @Entity('corpus')

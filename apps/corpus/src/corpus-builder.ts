@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { readDocuments, regularCorpus, simplifyCorpus } from '@downscale/corpus-io';
+import type { CorpusJob } from '@downscale/contracts';
+import type { Vocabulary } from '@downscale/simplify';
+import { trainBpe, writeTokenFile, type BpeTokenizer, type TokenFileSummary } from '@downscale/tokenizer';
+
+export interface BuildProgress {
+  phase: 'reading' | 'tokenizer' | 'tokenizing';
+  documentsRead: number;
+  charsRead: number;
+}
+
+export interface BuiltCorpus {
+  /** stats.json of the simplified or regular corpus. */
+  stats: Record<string, unknown>;
+  documentsIn: number;
+  documentsOut: number;
+  wordsIn: number;
+  wordsOut: number;
+  tokenizer: BpeTokenizer;
+  tokens: TokenFileSummary;
+}
+
+export const TOKENIZER_FILE = 'tokenizer.json';
+export const TOKENS_FILE = 'tokens.bin';
+
+async function* texts(file: string): AsyncGenerator<string> {
+  for await (const document of readDocuments(file)) yield document.text;
+}
+
+/**
+ * Builds one corpus variant in `dir` (resuming an interrupted build there): the simplified
+ * spans or the capped regular documents, a BPE tokenizer trained on them, and the corpus
+ * as token ids (each text followed by `</s>`) for the trainer.
+ */
+export async function buildCorpus(
+  job: CorpusJob,
+  files: readonly string[],
+  vocabulary: Vocabulary | undefined,
+  dir: string,
+  options: { workers?: number; signal?: AbortSignal; onProgress?: (p: BuildProgress) => void } = {},
+): Promise<BuiltCorpus> {
+  const report = (p: Omit<BuildProgress, 'phase'>) => options.onProgress?.({ phase: 'reading', documentsRead: p.documentsRead, charsRead: p.charsRead });
+  const textDir = join(dir, 'text');
+  let textFile: string;
+  let counts: Pick<BuiltCorpus, 'documentsIn' | 'documentsOut' | 'wordsIn' | 'wordsOut'>;
+  let stats: Record<string, unknown>;
+  if (job.variant === 'simplified') {
+    if (!vocabulary) throw new Error('a simplified corpus needs a vocabulary');
+    const result = await simplifyCorpus({
+      inputs: files,
+      vocabulary,
+      outDir: textDir,
+      ...job.filter,
+      skipBad: job.skipBad,
+      restart: true,
+      ...(options.workers === undefined ? {} : { workers: options.workers }),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onProgress: report,
+    });
+    textFile = result.spansFile!;
+    stats = { ...result.stats };
+    counts = { documentsIn: result.stats.documentsIn, documentsOut: result.stats.documentsOut, wordsIn: result.stats.wordsIn, wordsOut: result.stats.wordsOut };
+  } else {
+    const result = await regularCorpus({
+      inputs: files,
+      outDir: textDir,
+      wordBudget: job.wordBudget!,
+      skipBad: job.skipBad,
+      restart: true,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onProgress: (p) => report(p),
+    });
+    textFile = result.documentsFile!;
+    stats = { ...result.stats };
+    counts = { documentsIn: result.stats.documents, documentsOut: result.stats.documents, wordsIn: result.stats.words, wordsOut: result.stats.words };
+  }
+  options.onProgress?.({ phase: 'tokenizer', documentsRead: counts.documentsOut, charsRead: 0 });
+  const tokenizer = await trainBpe(texts(textFile), { vocabSize: job.tokenizerVocabSize });
+  options.onProgress?.({ phase: 'tokenizing', documentsRead: counts.documentsOut, charsRead: 0 });
+  const tokens = await writeTokenFile(join(dir, TOKENS_FILE), tokenizer, texts(textFile));
+  return { stats, ...counts, tokenizer, tokens };
+}
