@@ -12,6 +12,27 @@ export const modelGrid = z
   })
   .strict();
 
+/** The optimisation settings of an experiment's runs (steps are derived per run from the budget). */
+export const experimentTraining = z
+  .object({
+    /** Sequences per optimizer step (paper: 512). */
+    batchSize: positiveInt,
+    /** Sequences per forward/backward pass; gradients accumulate up to batchSize. */
+    microBatchSize: positiveInt,
+    peakLearningRate: z.number().positive(),
+    minLearningRateRatio: z.number().min(0).max(1),
+    /** Share of each run's steps spent warming up (paper: 1,000 of about 32,500). */
+    warmupFraction: z.number().min(0).max(1),
+    weightDecay: z.number().min(0),
+    gradientClip: z.number().positive(),
+    /** Held-out loss and checkpoints this many times per run (plus log-spaced early checkpoints). */
+    evaluations: positiveInt,
+    checkpoints: positiveInt,
+  })
+  .strict()
+  .refine((t) => t.batchSize % t.microBatchSize === 0, { message: 'batchSize must be a multiple of microBatchSize', path: ['microBatchSize'] });
+export type ExperimentTraining = z.infer<typeof experimentTraining>;
+
 export const experimentSpec = z
   .object({
     name: z.string().min(1).max(200),
@@ -28,6 +49,10 @@ export const experimentSpec = z
     tokenBudget: positiveInt,
     contextLength: positiveInt.default(128),
     tasks: z.array(z.string().min(1)),
+    /** BPE vocabulary of each corpus's tokenizer (paper: 15,000). */
+    tokenizerVocabSize: positiveInt.default(15_000),
+    /** Optimisation settings shared by every run; the preset's where absent. */
+    training: experimentTraining.optional(),
   })
   .strict();
 export type ExperimentSpec = z.infer<typeof experimentSpec>;
