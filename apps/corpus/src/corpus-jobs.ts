@@ -63,6 +63,7 @@ export class CorpusJobs implements OnApplicationBootstrap {
       source: spec.corpus.source,
       vocabulary: spec.corpus.vocabulary,
       variant: 'simplified',
+      tokenizerVocabSize: spec.tokenizerVocabSize,
     });
   }
 
