@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { presetNames, presetSpec, type PresetName } from '@downscale/experiments';
 import { experimentFits, fitCsv } from './commands/fit.js';
 import { migrate } from './commands/migrate.js';
 import { simplify, simplifySummary, type SimplifyFlags } from './commands/simplify.js';
@@ -17,10 +18,34 @@ const withStackFlags = (command: Command) =>
     .option('--database-url <url>', 'PostgreSQL URL (default $DATABASE_URL, else the embedded SQLite)')
     .option('--ports <base>', 'services listen on base+1..base+4 (default $DOWNSCALE_PORT_BASE or 4100)');
 
+interface UpFlags extends StackFlags {
+  experiment: boolean;
+  preset: string;
+  corpus?: string;
+  vocab?: string;
+  fresh?: boolean;
+  exitWhenDone?: boolean;
+}
+
 withStackFlags(program.command('up'))
-  .description('start the local stack: NATS, database, the four services and the dashboard')
+  .description('start the local stack (NATS, database, the four services, the dashboard) and run an experiment on it')
   .option('--dashboard-port <port>', 'dashboard HTTP port', undefined)
-  .action(async (flags: StackFlags) => up(resolveStackOptions(flags)));
+  .option('--preset <name>', `experiment to run: ${presetNames.join(' or ')}`, 'demo')
+  .option('--corpus <path|glob>', 'corpus to simplify and train on (default: the bundled corpus)')
+  .option('--vocab <file>', 'simple vocabulary (default: the bundled proxy vocabulary)')
+  .option('--fresh', 'start the experiment over instead of resuming and reusing finished work')
+  .option('--exit-when-done', 'stop after the summary; exit 0 only if every run completed')
+  .option('--no-experiment', 'only bring the stack up')
+  .action(async (flags: UpFlags) => {
+    const stack = resolveStackOptions(flags);
+    if (!flags.experiment) return up(stack);
+    if (!presetNames.includes(flags.preset as PresetName)) throw new InvalidArgumentError(`--preset ${JSON.stringify(flags.preset)}: use one of ${presetNames.join(', ')}`);
+    const base = presetSpec(flags.preset as PresetName);
+    const spec = presetSpec(flags.preset as PresetName, {
+      corpus: { source: flags.corpus ?? base.corpus.source, vocabulary: flags.vocab ?? base.corpus.vocabulary },
+    });
+    return up(stack, { spec, fresh: flags.fresh === true, exitWhenDone: flags.exitWhenDone === true });
+  });
 
 withStackFlags(program.command('migrate'))
   .description('apply pending database migrations (or --revert the last one)')

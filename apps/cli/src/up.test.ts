@@ -41,7 +41,7 @@ describe('downscale up: the local stack', () => {
 
   it('starts its own NATS, the services and the dashboard, and stops them all on Ctrl-C', { timeout: 180_000 }, async () => {
     const [natsPort, dashboardPort, base] = [await freePort(), await freePort(), await freePortBase()];
-    const args = ['up', '--home', home, '--nats-url', `nats://127.0.0.1:${natsPort}`, '--ports', String(base), '--dashboard-port', String(dashboardPort)];
+    const args = ['up', '--no-experiment', '--home', home, '--nats-url', `nats://127.0.0.1:${natsPort}`, '--ports', String(base), '--dashboard-port', String(dashboardPort)];
     const child = spawn(process.execPath, [cli, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));

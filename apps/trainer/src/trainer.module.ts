@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { RunPlanner } from './run-planner.js';
 
 /**
- * The trainer service's own controllers and consumers. Health, metrics, ping and the shared
- * NATS and database resources come from the service kit.
+ * The trainer service: plans an experiment's runs when its corpora are ready and trains them
+ * from the JOBS work queue. Health, metrics, ping and the shared resources come from the kit.
  */
-@Module({})
+@Module({ providers: [RunPlanner] })
 export class TrainerModule {}

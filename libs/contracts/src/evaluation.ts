@@ -13,6 +13,9 @@ export const evalCompleted = z
     acc: unitInterval.optional(),
     accNorm: unitInterval.optional(),
     stderr: z.number().nonnegative().optional(),
+    /** Accuracy of a uniform guess, and of always giving the most common gold answer. */
+    chance: unitInterval.optional(),
+    majority: unitInterval.optional(),
     /** Held-out loss evaluations report these instead of accuracy. */
     loss: z.number().nonnegative().optional(),
     bitsPerByte: z.number().nonnegative().optional(),

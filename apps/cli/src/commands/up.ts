@@ -5,7 +5,18 @@ import { ensureNatsServer } from '../stack/nats-server.js';
 import type { StackOptions } from '../stack/options.js';
 import { dashboardDir, repoRoot, serviceEntry } from '../stack/paths.js';
 import { Supervisor, type ManagedProcess } from '../stack/supervisor.js';
+import type { ExperimentSpec } from '@downscale/contracts';
+import { runExperiment } from '../experiment/follow-experiment.js';
 import { migrate } from './migrate.js';
+
+/** The experiment `up` runs once the stack is ready. */
+export interface UpExperiment {
+  spec: ExperimentSpec;
+  /** Start over instead of resuming the latest experiment with the same spec. */
+  fresh: boolean;
+  /** Stop the stack after the summary; exit 0 only if every run completed. */
+  exitWhenDone: boolean;
+}
 
 const readyTimeoutMs = 90_000;
 const stopGraceMs = 20_000;
@@ -19,7 +30,7 @@ function say(line: string) {
  * database, the four services and the dashboard; runs until SIGINT/SIGTERM, then stops
  * everything it started, services first so that they finish in-flight work.
  */
-export async function up(options: StackOptions): Promise<void> {
+export async function up(options: StackOptions, experiment?: UpExperiment): Promise<void> {
   const nats = await ensureNatsServer(options.natsUrl, options.home);
   say(`✓ NATS        ${nats.url} (${nats.child ? 'started nats-server, data in ' + join(options.home, 'nats') : 'already running'})`);
   say(`✓ database    ${await migrate(options, false)}`);
@@ -54,9 +65,11 @@ export async function up(options: StackOptions): Promise<void> {
   );
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const following = new AbortController();
+  const stop = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
+    following.abort();
     say(`\n${signal}: stopping the services (in-flight work finishes)…`);
     await supervisor.stopAll(stopGraceMs);
     if (nats.child) {
@@ -64,7 +77,7 @@ export async function up(options: StackOptions): Promise<void> {
       await new Promise((r) => nats.child!.once('exit', r));
     }
     say('stopped.');
-    process.exit(0);
+    process.exit(exitCode);
   };
   process.once('SIGINT', () => void stop('Ctrl-C'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
@@ -78,7 +91,7 @@ export async function up(options: StackOptions): Promise<void> {
     );
   } catch (error) {
     say(`✗ ${(error as Error).message}`);
-    await stop('startup failed');
+    await stop('startup failed', 1);
     return;
   }
   for (const p of processes) {
@@ -87,4 +100,10 @@ export async function up(options: StackOptions): Promise<void> {
     });
   }
   say(`\ndownscale is up. Dashboard: ${dashboardUrl}  (Ctrl-C stops everything)`);
+  if (!experiment) return;
+  const finished = await runExperiment({ ...options, natsUrl: nats.url }, experiment.spec, { fresh: experiment.fresh, signal: following.signal });
+  if (!finished) return;
+  const allCompleted = finished.runs.every((r) => r.state === 'completed');
+  if (experiment.exitWhenDone) await stop('experiment finished', allCompleted ? 0 : 1);
+  else say(`\nThe dashboard keeps serving at ${dashboardUrl}  (Ctrl-C stops everything)`);
 }

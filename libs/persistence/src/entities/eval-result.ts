@@ -1,7 +1,7 @@
 import type { TaskVersion } from '@downscale/contracts';
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Checkpoint } from './checkpoint.js';
-import { enumColumn, floatColumn, idColumn, intColumn, shortTextColumn } from './column-types.js';
+import { enumColumn, floatColumn, idColumn, intColumn, jsonColumn, shortTextColumn } from './column-types.js';
 import { IdentifiedRecord } from './identified-record.js';
 
 /** The score of one checkpoint on one task version: at most one row per checkpoint x task x version. */
@@ -37,4 +37,15 @@ export class EvalResult extends IdentifiedRecord {
   /** Held-out loss evaluations report a loss instead of an accuracy. */
   @Column({ ...floatColumn, nullable: true })
   loss!: number | null;
+
+  /** Accuracy of guessing uniformly among the choices; of always answering the most common gold answer. */
+  @Column({ ...floatColumn, nullable: true })
+  chance!: number | null;
+
+  @Column({ ...floatColumn, nullable: true })
+  majority!: number | null;
+
+  /** Bootstrap interval, bits per byte, ties, settings and their hash: what the evaluator reports beyond the headline numbers. */
+  @Column({ ...jsonColumn, nullable: true })
+  details!: Record<string, unknown> | null;
 }

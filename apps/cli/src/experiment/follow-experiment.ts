@@ -1,0 +1,58 @@
+import type { ExperimentSpec } from '@downscale/contracts';
+import { connectNats, EventPublisher } from '@downscale/messaging';
+import { openDatabase } from '@downscale/persistence';
+import type { StackOptions } from '../stack/options.js';
+import { experimentFinished, experimentSnapshot, statusLine, type ExperimentSnapshot } from './progress.js';
+import { startExperiment } from './start-experiment.js';
+import { experimentSummary } from './summary.js';
+
+export interface FollowOptions {
+  fresh: boolean;
+  /** Stop following (for a Ctrl-C or a stack failure). */
+  signal: AbortSignal;
+  pollMs?: number;
+}
+
+/** Plans of the grid: one run per size x layers x seed x variant. */
+function plannedRuns(spec: ExperimentSpec): number {
+  const g = spec.grid;
+  return g.hiddenSizes.length * g.layers.length * g.seeds.length * g.variants.length;
+}
+
+/**
+ * Starts (or resumes) the experiment, shows a live status line until it finishes, then prints
+ * the summary. Returns the final snapshot, or undefined when stopped first.
+ */
+export async function runExperiment(stack: StackOptions & { natsUrl: string }, spec: ExperimentSpec, options: FollowOptions): Promise<ExperimentSnapshot | undefined> {
+  const dataSource = await openDatabase({ url: stack.databaseUrl, sqlitePath: stack.sqlitePath, migrate: 'verify' });
+  const nc = await connectNats({ servers: stack.natsUrl, name: 'downscale-cli' });
+  const out = process.stdout;
+  try {
+    const { experiment, resumed } = await startExperiment(dataSource, new EventPublisher(nc, 'cli'), spec, { fresh: options.fresh });
+    out.write(`${resumed ? 'resuming' : 'started'} experiment "${spec.name}" (${experiment.id}); finished work is reused\n`);
+    const planned = plannedRuns(spec);
+    const tasks = spec.tasks.length;
+    let lastLine = '';
+    let lastPrinted = 0;
+    while (!options.signal.aborted) {
+      const snapshot = await experimentSnapshot(dataSource, experiment.id, planned, tasks);
+      const line = statusLine(snapshot, tasks);
+      if (out.isTTY) out.write(`\r\x1b[2K${line.slice(0, (out.columns ?? 120) - 1)}`);
+      else if (line !== lastLine && Date.now() - lastPrinted > 10_000) {
+        out.write(`${line}\n`);
+        lastPrinted = Date.now();
+      }
+      lastLine = line;
+      if (experimentFinished(snapshot, tasks)) {
+        if (out.isTTY) out.write('\n');
+        out.write(`${experimentSummary(snapshot)}\n`);
+        return snapshot;
+      }
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 2_000));
+    }
+    return undefined;
+  } finally {
+    await nc.close();
+    await dataSource.destroy();
+  }
+}

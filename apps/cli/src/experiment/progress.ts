@@ -1,0 +1,62 @@
+import { Checkpoint, EvalResult, listRuns, ScalingFit, type RunSummary } from '@downscale/persistence';
+import { In, type DataSource } from 'typeorm';
+
+/** What the database says about an experiment right now. */
+export interface ExperimentSnapshot {
+  runs: RunSummary[];
+  /** Planned runs: known from the grid before the corpus service has created them. */
+  plannedRuns: number;
+  checkpoints: number;
+  /** Checkpoint id -> its run and step. */
+  checkpointRuns: Map<string, { runId: string; step: number }>;
+  /** Checkpoints that have a result for every task of the experiment. */
+  evaluatedCheckpoints: number;
+  evalResults: EvalResult[];
+  fits: ScalingFit[];
+}
+
+const terminal = new Set(['completed', 'failed', 'cancelled']);
+
+export async function experimentSnapshot(dataSource: DataSource, experimentId: string, plannedRuns: number, taskCount: number): Promise<ExperimentSnapshot> {
+  const runs = await listRuns(dataSource, { experimentId });
+  const runIds = runs.map((r) => r.id);
+  const checkpoints = runIds.length ? await dataSource.getRepository(Checkpoint).findBy({ runId: In(runIds) }) : [];
+  const evalResults = checkpoints.length ? await dataSource.getRepository(EvalResult).findBy({ checkpointId: In(checkpoints.map((c) => c.id)) }) : [];
+  const perCheckpoint = new Map<string, number>();
+  for (const result of evalResults) perCheckpoint.set(result.checkpointId, (perCheckpoint.get(result.checkpointId) ?? 0) + 1);
+  const fits = await dataSource.getRepository(ScalingFit).find({ where: { experimentId }, order: { version: 'ASC' } });
+  return {
+    runs,
+    plannedRuns,
+    checkpoints: checkpoints.length,
+    checkpointRuns: new Map(checkpoints.map((c) => [c.id, { runId: c.runId, step: c.step }])),
+    evaluatedCheckpoints: [...perCheckpoint.values()].filter((n) => n >= taskCount).length,
+    evalResults,
+    fits,
+  };
+}
+
+/** Every planned run ended and every checkpoint is evaluated on every task. */
+export function experimentFinished(s: ExperimentSnapshot, taskCount: number): boolean {
+  return (
+    s.runs.length === s.plannedRuns &&
+    s.runs.every((r) => terminal.has(r.state)) &&
+    (taskCount === 0 || s.evaluatedCheckpoints === s.checkpoints)
+  );
+}
+
+/** One compact line: runs by state, the running ones' progress, evaluations and fits. */
+export function statusLine(s: ExperimentSnapshot, taskCount: number): string {
+  const count = (state: string) => s.runs.filter((r) => r.state === state).length;
+  const running = s.runs
+    .filter((r) => r.state === 'running')
+    .map((r) => `h${r.hiddenSize}/${r.variant.slice(0, 3)} step ${r.lastStep ?? 0}${r.lastTrainLoss === null ? '' : ` loss ${r.lastTrainLoss.toFixed(3)}`}`);
+  const parts = [
+    s.runs.length < s.plannedRuns ? `corpora: ${s.runs.length}/${s.plannedRuns} runs planned` : `runs ${count('completed')}/${s.plannedRuns} done`,
+    ...(count('failed') ? [`${count('failed')} failed`] : []),
+    ...(running.length ? [running.join(', ')] : []),
+    ...(taskCount ? [`evaluated ${s.evaluatedCheckpoints}/${s.checkpoints} checkpoints`] : []),
+    `${new Set(s.fits.map((f) => `${f.variant}/${f.form}`)).size} fits`,
+  ];
+  return parts.join(' · ');
+}

@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { eventSubjects, type ExperimentSpec } from '@downscale/contracts';
+import type { EventPublisher } from '@downscale/messaging';
+import { Experiment } from '@downscale/persistence';
+import type { DataSource } from 'typeorm';
+
+/** Key order fixed, so that equal specs compare equal however they were written. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Starts an experiment, or resumes the latest one with the same spec (unless `fresh`): its
+ * finished work (content-hashed corpora and tokenizers, completed runs) is reused because
+ * every step downstream is idempotent. Publishing experiment.created again is what resumes it.
+ */
+export async function startExperiment(
+  dataSource: DataSource,
+  publisher: EventPublisher,
+  spec: ExperimentSpec,
+  { fresh = false } = {},
+): Promise<{ experiment: Experiment; resumed: boolean }> {
+  const experiments = dataSource.getRepository(Experiment);
+  const same = fresh
+    ? undefined
+    : (await experiments.find({ where: { name: spec.name }, order: { createdAt: 'DESC' } })).find((e) => canonical(e.spec) === canonical(spec));
+  const experiment = same ?? (await experiments.save(experiments.create({ id: randomUUID(), name: spec.name, preset: spec.preset, spec, state: 'created' })));
+  await publisher.publish(
+    eventSubjects.experimentCreated,
+    { experimentId: experiment.id, spec, createdAt: experiment.createdAt.toISOString() },
+    // A resume is a new announcement: a fresh id gets past JetStream's duplicate window.
+    { id: `experiment:${experiment.id}:${Date.now()}` },
+  );
+  return { experiment, resumed: same !== undefined };
+}
