@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { presetNames, presetSpec, type PresetName } from '@downscale/experiments';
 import { experimentFits, fitCsv } from './commands/fit.js';
 import { migrate } from './commands/migrate.js';
+import { benchTrain, modelInfo, type ModelFlags } from './commands/model-commands.js';
 import { simplify, simplifySummary, type SimplifyFlags } from './commands/simplify.js';
 import { status } from './commands/status.js';
 import { up } from './commands/up.js';
@@ -104,6 +105,31 @@ withStackFlags(program.command('fit'))
     } else {
       process.stdout.write(`${await experimentFits(resolveStackOptions(flags), flags.experiment!)}\n`);
     }
+  });
+
+const withModelFlags = (command: Command) =>
+  command
+    .requiredOption('--hidden <h>', 'hidden size', numberFlag('--hidden', { integer: true, min: 1 }))
+    .requiredOption('--layers <n>', 'transformer blocks', numberFlag('--layers', { integer: true, min: 1 }))
+    .requiredOption('--vocab <v>', 'vocabulary size', numberFlag('--vocab', { integer: true, min: 1 }))
+    .option('--heads <n>', 'attention heads (default 8)', numberFlag('--heads', { integer: true, min: 1 }))
+    .option('--context <t>', 'context length (default 128)', numberFlag('--context', { integer: true, min: 1 }));
+
+withModelFlags(program.command('model-info'))
+  .description('parameters (total and non-embedding) and training FLOPs per token of a model')
+  .option('--json', 'print JSON')
+  .action((flags: ModelFlags & { json?: boolean }) => {
+    process.stdout.write(`${JSON.stringify(modelInfo(flags), null, flags.json ? undefined : 2)}\n`);
+  });
+
+withModelFlags(program.command('bench-train'))
+  .description('time training steps on random tokens')
+  .requiredOption('--batch <b>', 'sequences per step', numberFlag('--batch', { integer: true, min: 1 }))
+  .option('--steps <s>', 'timed steps (after one warm-up step)', numberFlag('--steps', { integer: true, min: 1 }), 5)
+  .option('--backend <name>', 'tensorflow, webgpu, wasm or cpu (default: the fastest present)')
+  .option('--json', 'print JSON')
+  .action(async (flags: ModelFlags & { batch: number; steps: number; backend?: string; json?: boolean }) => {
+    process.stdout.write(`${JSON.stringify(await benchTrain(flags), null, flags.json ? undefined : 2)}\n`);
   });
 
 try {
