@@ -5,6 +5,9 @@
 // workers=1 runs in the main thread; more workers run on one FilterPool kept across the runs
 // (as a service keeps it), so that the warm-up run has compiled the workers' code too.
 //
+// Besides wall-clock MB/s it reports MB per CPU-second (user + system time of all threads of
+// this process): the per-core rate, which holds up better than wall time on a shared machine.
+//
 //   node tools/bench-corpus-io.mjs [--runs N] [--workers 1,2]
 //
 // Build first: npx tsc -b libs/corpus-io
@@ -46,11 +49,13 @@ const scratch = await mkdtemp(join(tmpdir(), 'bench-corpus-io-'));
 async function timedRun(workers, pool, run) {
   const outDir = join(scratch, `w${workers}-r${run}`);
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   const parallelism = pool ? { pool } : { workers };
   const result = await corpusIo.simplifyCorpus({ inputs: booksFolder, vocabulary: vocabulary.words, outDir, shardChars: SHARD_CHARS, ...parallelism });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
   await rm(outDir, { recursive: true, force: true });
-  return { seconds, stats: result.stats };
+  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, stats: result.stats };
 }
 
 const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
@@ -66,12 +71,14 @@ try {
   for (const workers of workerCounts) {
     const pool = workers > 1 ? new corpusIo.FilterPool(workers, vocabulary.words) : undefined;
     const rates = [];
+    const cpuRates = [];
     let stats;
     try {
       await timedRun(workers, pool, 'warm-up');
       for (let run = 0; run < runs; run++) {
         const timed = await timedRun(workers, pool, run);
         rates.push(megabytes / timed.seconds);
+        cpuRates.push(megabytes / timed.cpuSeconds);
         stats = timed.stats;
       }
     } finally {
@@ -79,8 +86,9 @@ try {
     }
     medians.set(workers, median(rates));
     console.log(
-      `workers=${workers}: median ${median(rates).toFixed(1)} MB/s (min ${Math.min(...rates).toFixed(1)}, max ${Math.max(...rates).toFixed(1)}, ${runs} runs); ` +
+      `workers=${workers}: median ${median(rates).toFixed(1)} MB/s (min ${Math.min(...rates).toFixed(1)}, max ${Math.max(...rates).toFixed(1)}, ${runs} runs), ` +
         `ratio vs baseline (${BASELINE_MB_PER_S} MB/s): ${(median(rates) / BASELINE_MB_PER_S).toFixed(2)}; ` +
+        `per CPU-second: median ${median(cpuRates).toFixed(1)} MB (ratio vs baseline ${(median(cpuRates) / BASELINE_MB_PER_S).toFixed(2)}); ` +
         `spans ${stats.spans}, words out ${stats.wordsOut} of ${stats.wordsIn}`,
     );
   }

@@ -45,7 +45,7 @@ export interface ShardStatistics {
   maxSpanWords: number;
   /** spansByBin[b]: spans of 2^(b-1) to 2^b - 1 words (bin 0: empty spans). */
   spansByBin: number[];
-  /** Output word types (ASCII-lower-cased) and their counts. */
+  /** Output word types (ASCII-lower-cased) and their counts, in order of first occurrence. */
   wordCounts: [string, number][];
   /** The most frequent OOV words of the shard; `oovCountsTruncated` when some were left out. */
   oovCounts: [string, number][];
@@ -109,7 +109,7 @@ export class ShardStatisticsBuilder {
     const oovCounts = [...this.oovWords].sort(byCountThenWord);
     return {
       ...this.counts,
-      wordCounts: [...this.words].sort(byCountThenWord),
+      wordCounts: [...this.words], // in first-seen order: deterministic, and merging needs no order
       oovCounts: oovCounts.slice(0, OOV_WORDS_PER_SHARD),
       oovCountsTruncated: oovCounts.length > OOV_WORDS_PER_SHARD,
     };
