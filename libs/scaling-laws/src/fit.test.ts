@@ -2,14 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   bootstrapFit,
+  fitLogSpace,
   fitModel,
   gridOfStarts,
+  groupByRun,
   heldOutExtrapolation,
   jointLaw,
   purePowerLaw,
   saturatingLaw,
   seededRandom,
   syntheticJointRuns,
+  toLogSpace,
   type JointLawParameters,
 } from './index.js';
 
@@ -61,6 +64,24 @@ describe('joint law fit', () => {
       }
     }
     assert.ok(covered >= 17, `covered ${covered} of 20: ${misses.join('; ')}`);
+  });
+
+  it('reaches the grid optimum from warm starts on resampled data', () => {
+    const truth = randomTruth(31);
+    const points = syntheticJointRuns(truth, { noise: 0.02, seed: 32 });
+    const data = toLogSpace(jointLaw, points);
+    const full = fitLogSpace(jointLaw, data, { starts: coarseStarts });
+    const random = seededRandom(33);
+    for (let r = 0; r < 4; r++) {
+      const weights = new Float64Array(points.length);
+      const groups = groupByRun(points);
+      for (let g = 0; g < groups.length; g++) {
+        for (const i of groups[random.integer(groups.length)] as number[]) weights[i] = (weights[i] as number) + 1;
+      }
+      const warm = fitLogSpace(jointLaw, { ...data, weights }, { starts: full.optima });
+      const grid = fitLogSpace(jointLaw, { ...data, weights }, { starts: coarseStarts });
+      assert.ok(warm.objective <= grid.objective * (1 + 1e-9), `resample ${r}: warm ${warm.objective}, grid ${grid.objective}`);
+    }
   });
 
   it('gives wider intervals with more noise', () => {

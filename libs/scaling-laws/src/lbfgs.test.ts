@@ -65,6 +65,20 @@ describe('minimizeLbfgs', () => {
     assert.equal(result.reason, 'line-search');
   });
 
+  it('counts a search stalled by rounding at a tiny gradient as converged', () => {
+    // f = cosh(d) - 1 + d^4 (d = x - 1) rounded to 1e-14: once f rounds to 0 no step can lower it.
+    const rounded: Objective = (x, gradient) => {
+      const d = (x[0] as number) - 1;
+      gradient[0] = Math.sinh(d) + 4 * d ** 3;
+      return Math.round((Math.cosh(d) - 1 + d ** 4) * 1e14) / 1e14;
+    };
+    const result = minimizeLbfgs(rounded, [0.3], { functionTolerance: 0 });
+    assert.equal(result.reason, 'line-search');
+    assert.equal(result.converged, true);
+    assert.ok(Math.abs((result.x[0] as number) - 1) < 1e-6);
+    assert.equal(minimizeLbfgs(rounded, [0.3], { functionTolerance: 0, stalledGradientTolerance: 0 }).converged, false);
+  });
+
   it('stops at the iteration limit and says so', () => {
     const result = minimizeLbfgs(rosenbrock, [-1.2, 1], { maxIterations: 3 });
     assert.equal(result.converged, false);

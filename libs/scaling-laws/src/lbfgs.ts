@@ -19,6 +19,11 @@ export interface LbfgsOptions {
   readonly gradientTolerance?: number;
   /** Converged when an iteration lowers f by at most this fraction of |f| (default 1e-13). */
   readonly functionTolerance?: number;
+  /**
+   * A line search that can no longer lower f while the largest gradient component is at
+   * most this has reached the floating-point floor: counted as converged (default 1e-6).
+   */
+  readonly stalledGradientTolerance?: number;
 }
 
 export type LbfgsStopReason = 'gradient' | 'function' | 'max-iterations' | 'line-search';
@@ -30,7 +35,7 @@ export interface LbfgsResult {
   readonly gradientNorm: number;
   readonly iterations: number;
   readonly evaluations: number;
-  /** True when a gradient or function tolerance was met. */
+  /** True when a gradient or function tolerance was met, or the search stalled at a tiny gradient. */
   readonly converged: boolean;
   readonly reason: LbfgsStopReason;
 }
@@ -148,6 +153,7 @@ export function minimizeLbfgs(objective: Objective, start: ArrayLike<number>, op
   const maxIterations = options.maxIterations ?? 1000;
   const gradientTolerance = options.gradientTolerance ?? 1e-9;
   const functionTolerance = options.functionTolerance ?? 1e-13;
+  const stalledGradientTolerance = options.stalledGradientTolerance ?? 1e-6;
   const n = start.length;
 
   let x = Float64Array.from(start);
@@ -171,7 +177,8 @@ export function minimizeLbfgs(objective: Objective, start: ArrayLike<number>, op
     gradientNorm: maxAbs(gradient),
     iterations,
     evaluations,
-    converged: reason === 'gradient' || reason === 'function',
+    converged:
+      reason === 'gradient' || reason === 'function' || (reason === 'line-search' && maxAbs(gradient) <= stalledGradientTolerance),
     reason,
   });
 
