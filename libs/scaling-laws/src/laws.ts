@@ -59,8 +59,8 @@ export interface LawModel<Point extends { readonly loss: number; readonly run?: 
   /** The scale by which runs are ordered for held-out extrapolation (largest held out). */
   size(point: Point): number;
   /**
-   * Multi-start grid; `pointsLogInputs`/`logLoss` let a law derive starts from the data
-   * (the pure power law starts from its least-squares line).
+   * Starting parameter vectors of the multi-start search; the data lets a law derive them
+   * from the points (the pure power law starts from its least-squares line).
    */
   defaultStarts(logInputs: readonly Float64Array[], logLoss: Float64Array): Float64Array[];
 }
