@@ -19,8 +19,8 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const BASELINE_MB_PER_S = 15;
-// Documents are never split, so shards of ~0.5 MB make one shard per book (the Bible: one of 4.3 MB).
-const SHARD_CHARS = 512 * 1024;
+// Files are never split, so shards of ~0.5 MB make about one shard per book (the Bible: 4.3 MB).
+const SHARD_BYTES = 512 * 1024;
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, workers: { type: 'string', default: '1,2' } } });
 const runs = Number(values.runs);
@@ -51,7 +51,7 @@ async function timedRun(workers, pool, run) {
   const start = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
   const parallelism = pool ? { pool } : { workers };
-  const result = await corpusIo.simplifyCorpus({ inputs: booksFolder, vocabulary: vocabulary.words, outDir, shardChars: SHARD_CHARS, ...parallelism });
+  const result = await corpusIo.simplifyCorpus({ inputs: booksFolder, vocabulary: vocabulary.words, outDir, shardBytes: SHARD_BYTES, ...parallelism });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
   await rm(outDir, { recursive: true, force: true });
@@ -61,7 +61,7 @@ async function timedRun(workers, pool, run) {
 const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
 
 console.log(`input: ${inputFiles.length} books (${megabytes.toFixed(2)} MB) from ${booksFolder}`);
-console.log(`vocabulary: ${vocabulary.words.size} words (default); shards of ${SHARD_CHARS} characters`);
+console.log(`vocabulary: ${vocabulary.words.size} words (default); shards of ${SHARD_BYTES} bytes`);
 console.log(
   `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores available, load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}, ` +
     `Node ${process.version}, ${new Date().toISOString()}`,

@@ -1,6 +1,11 @@
-/** Cuts a document stream into shards of consecutive documents, the same way on every run. */
+/** Cuts a document stream into batches of consecutive documents, the same way on every run. */
 import type { CorpusDocument } from './documents.js';
-import type { ShardJob } from './shard.js';
+
+/** Consecutive documents, numbered from 0. */
+export interface DocumentBatch {
+  readonly index: number;
+  readonly documents: readonly CorpusDocument[];
+}
 
 /** Default shard size: about 16 MB of text, a few seconds of filtering on one core. */
 export const DEFAULT_SHARD_CHARS = 16 * 1024 * 1024;
@@ -10,7 +15,7 @@ export const DEFAULT_SHARD_CHARS = 16 * 1024 * 1024;
  * also counts 1, so empty ones cannot pile up). Documents are never split. The cut depends
  * only on the document sequence, so shard N of a resumed run is shard N of the first run.
  */
-export async function* shardDocuments(documents: AsyncIterable<CorpusDocument>, shardChars: number): AsyncGenerator<ShardJob> {
+export async function* shardDocuments(documents: AsyncIterable<CorpusDocument>, shardChars: number): AsyncGenerator<DocumentBatch> {
   if (!Number.isInteger(shardChars) || shardChars < 1) throw new RangeError(`shardChars must be a positive integer, got ${shardChars}`);
   let index = 0;
   let batch: CorpusDocument[] = [];

@@ -5,7 +5,7 @@
  * keeps one, so that its workers stay started and compiled).
  */
 import { Worker } from 'node:worker_threads';
-import type { SpanFilterOptions } from '@downscale/simplify';
+import { CorpusReadError, type RecordPlace } from './documents.js';
 import { vocabularyHash } from './manifest.js';
 import type { ShardStatistics } from './shard-statistics.js';
 import type { ShardJob } from './shard.js';
@@ -14,13 +14,10 @@ export interface FilterWorkerData {
   readonly words: string[];
 }
 
-/** A shard, with where and how to filter it. */
-export interface FilterWorkerJob extends ShardJob {
-  readonly filterOptions: SpanFilterOptions;
-  readonly outDir: string;
-}
-
-export type FilterWorkerReply = { readonly index: number; readonly stats: ShardStatistics } | { readonly index: number; readonly error: string };
+export type FilterWorkerReply =
+  | { readonly index: number; readonly stats: ShardStatistics }
+  | { readonly index: number; readonly readError: { readonly place: RecordPlace; readonly problem: string } }
+  | { readonly index: number; readonly error: string };
 
 interface Settle {
   readonly resolve: (stats: ShardStatistics) => void;
@@ -28,7 +25,7 @@ interface Settle {
 }
 
 interface Queued extends Settle {
-  readonly job: FilterWorkerJob;
+  readonly job: ShardJob;
 }
 
 export class FilterPool {
@@ -60,7 +57,7 @@ export class FilterPool {
   }
 
   /** Runs `job` on the next free worker. */
-  run(job: FilterWorkerJob): Promise<ShardStatistics> {
+  run(job: ShardJob): Promise<ShardStatistics> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
@@ -87,8 +84,9 @@ export class FilterPool {
     this.busy.delete(worker);
     this.idle.push(worker);
     if (pending) {
-      if ('error' in reply) pending.reject(new Error(`filter worker failed on shard ${reply.index}: ${reply.error}`));
-      else pending.resolve(reply.stats);
+      if ('stats' in reply) pending.resolve(reply.stats);
+      else if ('readError' in reply) pending.reject(new CorpusReadError(reply.readError.place, reply.readError.problem));
+      else pending.reject(new Error(`filter worker failed on shard ${reply.index}: ${reply.error}`));
     }
     this.dispatch();
   }

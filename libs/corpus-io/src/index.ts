@@ -1,7 +1,7 @@
 // Corpus I/O at scale: streaming readers, the sharded and resumable simplified corpus, the
 // regular control corpus and the bundled default corpus.
 export { BadRecordTally, type BadRecordSummary } from './bad-records.js';
-export { DEFAULT_SHARD_CHARS, shardDocuments } from './batches.js';
+export { DEFAULT_SHARD_CHARS, shardDocuments, type DocumentBatch } from './batches.js';
 export { CorpusReadError, describePlace, type BadRecordPolicy, type CorpusDocument, type RecordPlace } from './documents.js';
 export { FilterPool } from './filter-pool.js';
 export { inputFormat, resolveInputFiles, resolveRunInputs, type InputFile, type InputFormat } from './input-files.js';
@@ -17,7 +17,9 @@ export {
   type SubsetCounts,
   type SubsetRetention,
 } from './shard-statistics.js';
+export { planShards, type ShardJob } from './shard.js';
 export {
+  DEFAULT_SHARD_BYTES,
   SPANS_FILE,
   STATS_FILE,
   simplifyCorpus,

@@ -13,13 +13,13 @@ import { join } from 'node:path';
 import { wordTokens } from '@downscale/simplify';
 import { writeFileAtomic } from './atomic-write.js';
 import { BadRecordTally, type BadRecordSummary } from './bad-records.js';
-import { DEFAULT_SHARD_CHARS, countingDocuments, shardDocuments } from './batches.js';
+import { DEFAULT_SHARD_CHARS, countingDocuments, shardDocuments, type DocumentBatch } from './batches.js';
 import type { CorpusDocument } from './documents.js';
 import { resolveRunInputs } from './input-files.js';
 import { plannedManifest, writeManifest } from './manifest.js';
 import { concatenateFiles, prepareOutDir } from './output-folder.js';
 import { readInputFiles } from './readers.js';
-import { finishedShards, shardFiles, type ShardJob } from './shard.js';
+import { finishedShards, shardFiles } from './shard.js';
 import { NO_SUBSET } from './shard-statistics.js';
 
 export const DOCUMENTS_FILE = 'documents.jsonl';
@@ -121,7 +121,7 @@ export async function regularCorpus(options: RegularCorpusOptions): Promise<Regu
 }
 
 /** The records of one shard, with at most `wordsLeft` words. */
-function cutShard(job: ShardJob, wordsLeft: number): { lines: string[]; stats: RegularShardStatistics } {
+function cutShard(job: DocumentBatch, wordsLeft: number): { lines: string[]; stats: RegularShardStatistics } {
   const stats: RegularShardStatistics = { documents: 0, words: 0, budgetReached: false, truncatedDocument: null, subsets: {} };
   const lines: string[] = [];
   for (const document of job.documents) {

@@ -27,9 +27,10 @@ describe('mergeShardStatistics', () => {
     const expected = reference.finish();
     assert.ok(expected.spans > 10, 'the generated corpus should yield spans');
     for (const size of [1, 7, 40]) {
-      const { subsets, ...merged } = mergeShardStatistics(shardsOf(size));
+      const { subsets, badRecords, ...merged } = mergeShardStatistics(shardsOf(size));
       assert.deepEqual(merged, expected, `shards of ${size} documents`);
       assert.deepEqual(Object.keys(subsets), ['(none)', 'web']);
+      assert.deepEqual(badRecords, { count: 0, examples: [] });
     }
   });
 

@@ -16,6 +16,8 @@ import {
   type SpanFilterResult,
   type SpanLengthBin,
 } from '@downscale/simplify';
+import { BAD_RECORD_EXAMPLES, type BadRecordSummary } from './bad-records.js';
+import type { CorpusReadError } from './documents.js';
 
 /** Documents and words of one source subset, in and out. */
 export interface SubsetCounts {
@@ -51,6 +53,9 @@ export interface ShardStatistics {
   oovCounts: [string, number][];
   oovCountsTruncated: boolean;
   subsets: Record<string, SubsetCounts>;
+  /** Bad records skipped (with skipBad) and the first messages. */
+  badRecords: number;
+  badRecordExamples: string[];
 }
 
 const NON_ASCII = /[\u0080-\uffff]/;
@@ -74,6 +79,8 @@ export class ShardStatisticsBuilder {
     oovCounts: [],
     oovCountsTruncated: false,
     subsets: {},
+    badRecords: 0,
+    badRecordExamples: [],
   };
   private readonly words = new Map<string, number>();
   private readonly oovWords = new Map<string, number>();
@@ -105,6 +112,11 @@ export class ShardStatisticsBuilder {
     perSubset.wordsOut += documentWordsOut;
   }
 
+  addBadRecord(error: CorpusReadError): void {
+    this.counts.badRecords++;
+    if (this.counts.badRecordExamples.length < BAD_RECORD_EXAMPLES) this.counts.badRecordExamples.push(error.message);
+  }
+
   finish(): ShardStatistics {
     const oovCounts = [...this.oovWords].sort(byCountThenWord);
     return {
@@ -128,6 +140,7 @@ export interface MergeStatisticsOptions {
 export interface MergedStatistics extends CorpusStatisticsReport {
   /** Retention per source subset (`meta.redpajama_set_name`; `(none)` when absent). */
   readonly subsets: Record<string, SubsetRetention>;
+  readonly badRecords: BadRecordSummary;
 }
 
 /** The corpus statistics of shards merged in the given order (shard order: deterministic). */
@@ -145,6 +158,8 @@ export class ShardStatisticsMerger {
   private readonly spansByBin: number[] = [];
   private readonly subsets: Record<string, SubsetCounts> = {};
   private oovTruncated = false;
+  private badRecords = 0;
+  private readonly badRecordExamples: string[] = [];
 
   constructor(private readonly options: MergeStatisticsOptions = {}) {
     this.wordCounter = new BoundedCounter(options.wordCounterCapacity ?? 1_000_000);
@@ -160,6 +175,8 @@ export class ShardStatisticsMerger {
     for (const [word, count] of shard.wordCounts) this.wordCounter.add(word, count);
     for (const [word, count] of shard.oovCounts) this.oovCounter.add(word, count);
     this.oovTruncated ||= shard.oovCountsTruncated;
+    this.badRecords += shard.badRecords;
+    this.badRecordExamples.push(...shard.badRecordExamples.slice(0, BAD_RECORD_EXAMPLES - this.badRecordExamples.length));
     for (const [name, counts] of Object.entries(shard.subsets)) {
       const merged = (this.subsets[name] ??= { documentsIn: 0, documentsOut: 0, wordsIn: 0, wordsOut: 0 });
       merged.documentsIn += counts.documentsIn;
@@ -201,6 +218,7 @@ export class ShardStatisticsMerger {
             { ...counts, documentRetention: ratio(counts.documentsOut, counts.documentsIn), wordRetention: ratio(counts.wordsOut, counts.wordsIn) },
           ]),
       ),
+      badRecords: { count: this.badRecords, examples: [...this.badRecordExamples] },
     };
   }
 }

@@ -1,27 +1,37 @@
 /**
- * One shard of a simplified corpus: a run of consecutive documents, filtered together and
- * written as `shards/spans-NNNNN.jsonl` plus `shards/stats-NNNNN.json`. The stats file is
- * written (atomically) after the spans file, so its presence marks a finished shard.
+ * One shard of a simplified corpus: a run of consecutive whole input files, read and
+ * filtered together (on a worker thread, or in the main thread with one worker) and written
+ * as `shards/spans-NNNNN.jsonl` plus `shards/stats-NNNNN.json`. The spans are streamed to a
+ * temporary file, renamed when complete; the stats file is written (atomically) after it, so
+ * its presence marks a finished shard.
  */
-import { readdir } from 'node:fs/promises';
+import { open, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spanFilter, type SpanFilterOptions } from '@downscale/simplify';
 import { writeFileAtomic } from './atomic-write.js';
 import type { CorpusDocument } from './documents.js';
+import type { InputFile } from './input-files.js';
+import { readInputFiles } from './readers.js';
 import { ShardStatisticsBuilder, type ShardStatistics } from './shard-statistics.js';
 
 export const SHARDS_FOLDER = 'shards';
 
-/** The work of one shard, as sent to a filter worker. */
+/** The work of one shard. */
 export interface ShardJob {
   readonly index: number;
-  readonly documents: readonly CorpusDocument[];
+  readonly files: readonly InputFile[];
+  readonly filterOptions: SpanFilterOptions;
+  readonly outDir: string;
+  readonly skipBad: boolean;
 }
 
 export interface ShardFiles {
   readonly spans: string;
   readonly stats: string;
 }
+
+/** Spans are written in pieces of about this many characters. */
+const WRITE_CHARS = 1 << 20;
 
 /** Where shard `index` of the corpus in `outDir` is stored; `records` names its JSONL file. */
 export function shardFiles(outDir: string, index: number, records = 'spans'): ShardFiles {
@@ -40,29 +50,64 @@ export async function finishedShards(outDir: string, records = 'spans'): Promise
   return finished;
 }
 
+/**
+ * Groups consecutive files into shards of at least `shardBytes` bytes (the last one may be
+ * smaller); a file is never split. The plan depends only on the file list and sizes.
+ */
+export function planShards<T extends { readonly bytes: number }>(files: readonly T[], shardBytes: number): T[][] {
+  if (!Number.isInteger(shardBytes) || shardBytes < 1) throw new RangeError(`shardBytes must be a positive integer, got ${shardBytes}`);
+  const shards: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const file of files) {
+    current.push(file);
+    bytes += file.bytes;
+    if (bytes >= shardBytes) {
+      shards.push(current);
+      current = [];
+      bytes = 0;
+    }
+  }
+  if (current.length > 0) shards.push(current);
+  return shards;
+}
+
 /** One line of spans.jsonl: the four fields of the CLI contract, then the source subset. */
 export function spanLine(document: CorpusDocument, text: string, words: number, oov: number): string {
   const record = document.subset === undefined ? { doc: document.id, text, words, oov } : { doc: document.id, text, words, oov, subset: document.subset };
   return `${JSON.stringify(record)}\n`;
 }
 
-/** Filters the documents of `job`, writes its two files and returns its statistics. */
-export async function runShard(
-  job: ShardJob,
-  vocabulary: ReadonlySet<string>,
-  filterOptions: SpanFilterOptions,
-  outDir: string,
-): Promise<ShardStatistics> {
+/** Reads and filters the files of `job`, writes its two files and returns its statistics. */
+export async function runShard(job: ShardJob, vocabulary: ReadonlySet<string>): Promise<ShardStatistics> {
   const statistics = new ShardStatisticsBuilder();
-  const lines: string[] = [];
-  for (const document of job.documents) {
-    const result = spanFilter(document.text, vocabulary, filterOptions);
-    statistics.add(result, document.subset);
-    for (const span of result.spans) lines.push(spanLine(document, span.text, span.words, span.oov));
+  const paths = shardFiles(job.outDir, job.index);
+  const temporary = `${paths.spans}.tmp-${process.pid}`;
+  const output = await open(temporary, 'w');
+  try {
+    let pending: string[] = [];
+    let pendingChars = 0;
+    const documents = readInputFiles(job.files, { skipBad: job.skipBad, onBadRecord: (error) => statistics.addBadRecord(error) });
+    for await (const document of documents) {
+      const result = spanFilter(document.text, vocabulary, job.filterOptions);
+      statistics.add(result, document.subset);
+      for (const span of result.spans) {
+        const line = spanLine(document, span.text, span.words, span.oov);
+        pending.push(line);
+        pendingChars += line.length;
+      }
+      if (pendingChars >= WRITE_CHARS) {
+        await output.write(pending.join(''));
+        pending = [];
+        pendingChars = 0;
+      }
+    }
+    await output.write(pending.join(''));
+  } finally {
+    await output.close();
   }
+  await rename(temporary, paths.spans);
   const stats = statistics.finish();
-  const files = shardFiles(outDir, job.index);
-  await writeFileAtomic(files.spans, lines.join(''));
-  await writeFileAtomic(files.stats, JSON.stringify(stats));
+  await writeFileAtomic(paths.stats, JSON.stringify(stats));
   return stats;
 }

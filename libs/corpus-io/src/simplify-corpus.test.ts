@@ -3,6 +3,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { spanFilter } from '@downscale/simplify';
+import { CorpusReadError } from './documents.js';
 import { FilterPool } from './filter-pool.js';
 import { shardFiles } from './shard.js';
 import { simplifyCorpus, type SimplifyCorpusOptions } from './simplify-corpus.js';
@@ -14,17 +15,19 @@ interface Record {
   readonly meta?: { readonly redpajama_set_name: string };
 }
 
-/** Three JSONL files of generated documents, about 10 shards of 1,500 characters. */
+/** Twelve JSONL files of five generated documents: one file a shard, with shardBytes 1. */
 function corpusFiles(): Map<string, Record[]> {
   const random = seededRandom(42);
   const files = new Map<string, Record[]>();
-  for (const [f, name] of ['a.jsonl', 'b.jsonl', 'c.jsonl'].entries()) {
+  for (let f = 0; f < 12; f++) {
+    const name = `part-${String(f).padStart(2, '0')}.jsonl`;
+    const subset = [undefined, 'RedPajamaC4', 'RedPajamaBook'][f % 3];
     files.set(
       name,
-      Array.from({ length: 20 }, (_, i) => ({
-        text: generatedText(random, 4 + ((i * 7) % 13)),
+      Array.from({ length: 5 }, (_, i) => ({
+        text: generatedText(random, 4 + ((i * 7 + f) % 13)),
         ...(i % 4 === 0 ? { id: `${name}-doc-${i}` } : {}),
-        ...(f === 1 ? {} : { meta: { redpajama_set_name: f === 0 ? 'RedPajamaC4' : 'RedPajamaBook' } }),
+        ...(subset ? { meta: { redpajama_set_name: subset } } : {}),
       })),
     );
   }
@@ -50,7 +53,7 @@ describe('simplifyCorpus', () => {
     inputs = join(folder.path, 'in');
     await mkdir(inputs);
     for (const [name, records] of files) await writeFile(join(inputs, name), records.map((record) => `${JSON.stringify(record)}\n`).join(''));
-    options = (outDir) => ({ inputs, vocabulary: TEST_VOCABULARY, outDir, minWords: 6, shardChars: 1500 });
+    options = (outDir) => ({ inputs, vocabulary: TEST_VOCABULARY, outDir, minWords: 6, shardBytes: 1 });
     await simplifyCorpus({ ...options(join(folder.path, 'reference')), workers: 1 });
     reference = await outputFiles(join(folder.path, 'reference'));
   });
@@ -72,7 +75,7 @@ describe('simplifyCorpus', () => {
     const stats = JSON.parse(reference.get('stats.json') ?? '');
     assert.equal(stats.documentsIn, 60);
     assert.equal(stats.spans, expected.length);
-    assert.ok(stats.shards > 5, `expected several shards, got ${stats.shards}`);
+    assert.equal(stats.shards, 12);
     assert.deepEqual(Object.keys(stats.subsets), ['(none)', 'RedPajamaBook', 'RedPajamaC4']);
     assert.equal(stats.badRecords.count, 0);
     const manifest = JSON.parse(await readFile(join(folder.path, 'reference', 'manifest.json'), 'utf8'));
@@ -152,16 +155,25 @@ describe('simplifyCorpus', () => {
     }
   });
 
-  it('fails on a bad record naming file and line, or with skipBad skips and counts it', async () => {
+  it('fails on a bad record naming file and line, or with skipBad skips and counts it, in any thread', async () => {
     const badInputs = join(folder.path, 'bad-in');
     await mkdir(badInputs);
     const good = generatedText(seededRandom(3), 30);
     await writeFile(join(badInputs, 'x.jsonl'), `${JSON.stringify({ text: good })}\n{"text": oops}\n${JSON.stringify({ text: good })}\n`);
-    const badOptions = { ...options(join(folder.path, 'bad-out')), inputs: badInputs };
-    await assert.rejects(simplifyCorpus(badOptions), /x\.jsonl:2: not valid JSON/);
-    const result = await simplifyCorpus({ ...badOptions, skipBad: true });
-    assert.equal(result.stats.documentsIn, 2);
-    assert.equal(result.stats.badRecords.count, 1);
-    assert.match(result.stats.badRecords.examples[0] ?? '', /x\.jsonl:2: not valid JSON/);
+    await writeFile(join(badInputs, 'y.jsonl'), `${JSON.stringify({ text: good })}\n{"words": 3}\n`);
+    for (const workers of [1, 2]) {
+      const badOptions = { ...options(join(folder.path, `bad-out-${workers}`)), inputs: badInputs, workers };
+      await assert.rejects(simplifyCorpus(badOptions), (error: unknown) => {
+        assert.ok(error instanceof CorpusReadError, `workers=${workers}: ${String(error)}`);
+        assert.match(error.message, /x\.jsonl:2: not valid JSON/);
+        return true;
+      });
+      const result = await simplifyCorpus({ ...badOptions, skipBad: true });
+      assert.equal(result.stats.documentsIn, 3);
+      assert.equal(result.stats.badRecords.count, 2);
+      assert.match(result.stats.badRecords.examples[0] ?? '', /x\.jsonl:2: not valid JSON/);
+      assert.match(result.stats.badRecords.examples[1] ?? '', /y\.jsonl:2: the record has no "text" field/);
+    }
   });
+
 });

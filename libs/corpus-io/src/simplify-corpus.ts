@@ -1,6 +1,8 @@
 /**
- * The simplified corpus (PAPER.md section 1) of any size: documents are streamed from the
- * inputs, cut into shards, filtered on worker threads, and written shard by shard.
+ * The simplified corpus (PAPER.md section 1) of any size. The input files are planned into
+ * shards of consecutive whole files (about `shardBytes` each); each shard is read, filtered
+ * and written by one worker thread, so reading, decompressing and parsing spread over the
+ * workers too, and the main thread only schedules.
  *
  * Output folder:
  * - `manifest.json`: inputs and settings of the run (see manifest.ts);
@@ -9,36 +11,41 @@
  * - `spans.jsonl`: every shard's spans in shard order (the CLI contract), written at the end;
  * - `stats.json`: the merged statistics, written at the end.
  * An interrupted run, started again with the same inputs and settings, skips the finished
- * shards and redoes the others; the output is the same as that of one uninterrupted run, and
- * the same for any number of workers.
+ * shards (without reading them) and redoes the others; the output is the same as that of one
+ * uninterrupted run, and the same for any number of workers.
  */
 import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveSpanFilterOptions, type SpanFilterOptions, type Vocabulary } from '@downscale/simplify';
 import { writeFileAtomic } from './atomic-write.js';
-import { DEFAULT_SHARD_CHARS, countingDocuments, shardDocuments } from './batches.js';
-import { BadRecordTally, type BadRecordSummary } from './bad-records.js';
 import { FilterPool } from './filter-pool.js';
 import { resolveRunInputs } from './input-files.js';
 import { plannedManifest, vocabularyHash, writeManifest } from './manifest.js';
 import { concatenateFiles, prepareOutDir } from './output-folder.js';
-import { readInputFiles } from './readers.js';
-import { finishedShards, runShard, shardFiles, type ShardJob } from './shard.js';
+import { finishedShards, planShards, runShard, shardFiles, type ShardJob } from './shard.js';
 import { ShardStatisticsMerger, type MergeStatisticsOptions, type MergedStatistics, type ShardStatistics } from './shard-statistics.js';
 
 export const SPANS_FILE = 'spans.jsonl';
 export const STATS_FILE = 'stats.json';
 
+/** Default shard size: 16 MB of input files (compressed size for .zst), a file is never split. */
+export const DEFAULT_SHARD_BYTES = 16 * 1024 * 1024;
+
 export interface SimplifyProgress {
-  /** Documents read so far (including those of shards finished by an earlier run). */
-  readonly documentsRead: number;
-  /** Characters of text read so far. */
-  readonly charsRead: number;
+  /** Shards in the plan. */
+  readonly shards: number;
   /** Shards filtered and written by this run. */
   readonly shardsWritten: number;
   /** Shards skipped because an earlier run had finished them. */
   readonly shardsResumed: number;
+  /** Input bytes of the shards written or resumed so far. */
+  readonly bytesDone: number;
+  /** Input bytes of all shards. */
+  readonly bytesTotal: number;
+  /** Documents in the shards written by this run. */
+  readonly documentsRead: number;
+  /** Bad records skipped in the shards written by this run. */
   readonly badRecords: number;
 }
 
@@ -48,19 +55,19 @@ export interface SimplifyCorpusOptions extends SpanFilterOptions {
   /** A loaded vocabulary, or its set of lower-case words. */
   readonly vocabulary: Vocabulary | ReadonlySet<string>;
   readonly outDir: string;
-  /** Worker threads; 1 (default) filters in this thread. */
+  /** Worker threads; 1 (default) reads and filters in this thread. */
   readonly workers?: number;
   /** A pool to run on instead of `workers` new threads, built with the same vocabulary; left open. */
   readonly pool?: FilterPool;
   /** Skip and count malformed records and damaged files instead of failing. */
   readonly skipBad?: boolean;
-  /** Characters of input per shard (default 16 Mi). Part of a run's identity. */
-  readonly shardChars?: number;
+  /** Input bytes per shard (default 16 Mi); files are never split. Part of a run's identity. */
+  readonly shardBytes?: number;
   /** Also write the single `spans.jsonl` (default true). */
   readonly singleFile?: boolean;
   /** Delete the output of an earlier run with other inputs or settings instead of failing. */
   readonly restart?: boolean;
-  /** Stops reading; the shards in progress are finished and kept, then the run rejects. */
+  /** Stops starting shards; the shards in progress are finished and kept, then the run rejects. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: SimplifyProgress) => void;
   readonly statistics?: MergeStatisticsOptions;
@@ -68,7 +75,6 @@ export interface SimplifyCorpusOptions extends SpanFilterOptions {
 
 /** The content of `stats.json`. */
 export interface SimplifiedCorpusStats extends MergedStatistics {
-  readonly badRecords: BadRecordSummary;
   readonly shards: number;
   readonly filter: Required<SpanFilterOptions>;
   readonly vocabulary: { readonly source: string; readonly size: number; readonly sha256: string };
@@ -87,42 +93,47 @@ export interface SimplifyCorpusResult {
 
 /** Filters the corpus `inputs` into `outDir`, resuming an interrupted run there. */
 export async function simplifyCorpus(options: SimplifyCorpusOptions): Promise<SimplifyCorpusResult> {
+  const { outDir } = options;
   const { minWords, maxOovFraction, fromSentenceStart } = resolveSpanFilterOptions(options);
-  const filter = { minWords, maxOovFraction, fromSentenceStart };
+  const filterOptions = { minWords, maxOovFraction, fromSentenceStart };
   const workers = resolveWorkers(options.workers);
-  const shardChars = options.shardChars ?? DEFAULT_SHARD_CHARS;
+  const shardBytes = options.shardBytes ?? DEFAULT_SHARD_BYTES;
   const words = vocabularyWords(options.vocabulary);
   const vocabularySha256 = vocabularyHash(words);
-  const files = await resolveRunInputs(options.inputs, options.outDir);
-  const manifest = await plannedManifest('simplified', files, { filter, vocabularySha256, shardChars });
-  await prepareOutDir(options.outDir, manifest, options.restart ?? false);
-  const finished = await finishedShards(options.outDir);
-
-  const badRecords = new BadRecordTally();
-  const progress = { documentsRead: 0, charsRead: 0, shardsWritten: 0, shardsResumed: 0, badRecords: 0 };
-  const report = (): void => options.onProgress?.({ ...progress, badRecords: badRecords.count });
-  const documents = countingDocuments(
-    readInputFiles(files, { skipBad: options.skipBad ?? false, onBadRecord: (error) => badRecords.add(error) }),
-    progress,
+  const files = await resolveRunInputs(options.inputs, outDir);
+  const manifest = await plannedManifest('simplified', files, { filter: filterOptions, vocabularySha256, shardBytes });
+  const plan = planShards(
+    files.map((file, index) => ({ ...file, bytes: manifest.inputs[index]?.bytes ?? 0 })),
+    shardBytes,
   );
-  const runner = shardRunner(options, workers, words, vocabularySha256, filter);
-  const parallel = options.pool?.size ?? workers;
-  let shards = 0;
-  // Two shards per worker: one running, one ready, so that workers never wait for reading.
-  const inFlight = new InFlight(runner.inProcess ? 1 : parallel * 2);
+  await prepareOutDir(outDir, manifest, options.restart ?? false);
+  const finished = await finishedShards(outDir);
+
+  const bytesTotal = manifest.inputs.reduce((sum, input) => sum + input.bytes, 0);
+  const progress = { shards: plan.length, shardsWritten: 0, shardsResumed: 0, bytesDone: 0, bytesTotal, documentsRead: 0, badRecords: 0 };
+  const shardBytesOf = (index: number): number => (plan[index] ?? []).reduce((sum, file) => sum + file.bytes, 0);
+  for (const index of finished) {
+    if (index >= plan.length) continue;
+    progress.shardsResumed++;
+    progress.bytesDone += shardBytesOf(index);
+  }
+  options.onProgress?.({ ...progress });
+
+  const runner = shardRunner(options, workers, words, vocabularySha256);
+  // Two shards per worker: one running, one ready.
+  const inFlight = new InFlight(runner.inProcess ? 1 : (options.pool?.size ?? workers) * 2);
   try {
-    for await (const job of shardDocuments(documents, shardChars)) {
+    for (const [index, shardFilesOfPlan] of plan.entries()) {
       if (options.signal?.aborted) break;
-      shards = job.index + 1;
-      if (finished.has(job.index)) {
-        progress.shardsResumed++;
-        report();
-        continue;
-      }
+      if (finished.has(index)) continue;
+      const job: ShardJob = { index, files: shardFilesOfPlan.map(({ path, format }) => ({ path, format })), filterOptions, outDir, skipBad: options.skipBad ?? false };
       await inFlight.add(
-        runner.run(job).then(() => {
+        runner.run(job).then((stats) => {
           progress.shardsWritten++;
-          report();
+          progress.bytesDone += shardBytesOf(index);
+          progress.documentsRead += stats.documentsIn;
+          progress.badRecords += stats.badRecords;
+          options.onProgress?.({ ...progress });
         }),
       );
     }
@@ -135,19 +146,18 @@ export async function simplifyCorpus(options: SimplifyCorpusOptions): Promise<Si
   options.signal?.throwIfAborted();
 
   const stats: SimplifiedCorpusStats = {
-    ...(await mergeShardFiles(options.outDir, shards, options.statistics)),
-    badRecords: badRecords.summary(),
-    shards,
-    filter,
+    ...(await mergeShardFiles(outDir, plan.length, options.statistics)),
+    shards: plan.length,
+    filter: filterOptions,
     vocabulary: { source: vocabularySource(options.vocabulary), size: words.size, sha256: vocabularySha256 },
-    inputs: { files: files.length, bytes: manifest.inputs.reduce((sum, input) => sum + input.bytes, 0) },
+    inputs: { files: files.length, bytes: bytesTotal },
   };
-  const spanShards = Array.from({ length: shards }, (_, index) => shardFiles(options.outDir, index).spans);
-  const spansFile = options.singleFile === false ? undefined : join(options.outDir, SPANS_FILE);
+  const spanShards = plan.map((_, index) => shardFiles(outDir, index).spans);
+  const spansFile = options.singleFile === false ? undefined : join(outDir, SPANS_FILE);
   if (spansFile) await concatenateFiles(spanShards, spansFile);
-  const statsFile = join(options.outDir, STATS_FILE);
+  const statsFile = join(outDir, STATS_FILE);
   await writeFileAtomic(statsFile, `${JSON.stringify(stats, null, 2)}\n`);
-  await writeManifest(options.outDir, { ...manifest, completed: { shards } });
+  await writeManifest(outDir, { ...manifest, completed: { shards: plan.length } });
   return { stats, spansFile, statsFile, shardFiles: spanShards, shardsResumed: progress.shardsResumed };
 }
 
@@ -178,25 +188,19 @@ async function mergeShardFiles(outDir: string, shards: number, options: MergeSta
 
 interface ShardRunner {
   readonly inProcess: boolean;
-  run(job: ShardJob): Promise<unknown>;
+  run(job: ShardJob): Promise<ShardStatistics>;
   close(): Promise<void>;
 }
 
-function shardRunner(
-  options: SimplifyCorpusOptions,
-  workers: number,
-  words: ReadonlySet<string>,
-  vocabularySha256: string,
-  filterOptions: Required<SpanFilterOptions>,
-): ShardRunner {
-  const { outDir, pool } = options;
+function shardRunner(options: SimplifyCorpusOptions, workers: number, words: ReadonlySet<string>, vocabularySha256: string): ShardRunner {
+  const { pool } = options;
   if (pool) {
     if (pool.vocabularySha256 !== vocabularySha256) throw new Error('simplifyCorpus: the given pool was built with another vocabulary; build a FilterPool with this one');
-    return { inProcess: false, run: (job) => pool.run({ ...job, filterOptions, outDir }), close: async () => undefined };
+    return { inProcess: false, run: (job) => pool.run(job), close: async () => undefined };
   }
-  if (workers === 1) return { inProcess: true, run: (job) => runShard(job, words, filterOptions, outDir), close: async () => undefined };
+  if (workers === 1) return { inProcess: true, run: (job) => runShard(job, words), close: async () => undefined };
   const ownPool = new FilterPool(workers, words);
-  return { inProcess: false, run: (job) => ownPool.run({ ...job, filterOptions, outDir }), close: () => ownPool.close() };
+  return { inProcess: false, run: (job) => ownPool.run(job), close: () => ownPool.close() };
 }
 
 /** At most `limit` promises at once; the first failure is thrown by `add` or `throwFailure`. */
