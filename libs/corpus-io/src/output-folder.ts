@@ -1,5 +1,6 @@
 /** The output folder of a sharded corpus run: claiming it for a run, and joining shard files. */
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readManifest, writeManifest, type Manifest } from './manifest.js';
 import { SHARDS_FOLDER } from './shard.js';
@@ -24,7 +25,8 @@ export async function concatenateFiles(sources: readonly string[], target: strin
   const temporary = `${target}.tmp-${process.pid}`;
   const output = await open(temporary, 'w');
   try {
-    for (const source of sources) await output.write(await readFile(source));
+    // Streamed: a shard can be as large as one input file.
+    for (const source of sources) for await (const chunk of createReadStream(source, { highWaterMark: 1 << 20 })) await output.write(chunk as Buffer);
   } finally {
     await output.close();
   }
