@@ -28,6 +28,6 @@ export {
   type SimplifyCorpusResult,
   type SimplifyProgress,
 } from './simplify-corpus.js';
-export { DOCUMENTS_FILE, regularCorpus, type RegularCorpusOptions, type RegularCorpusResult, type RegularCorpusStats } from './regular-corpus.js';
+export { DOCUMENTS_FILE, regularCorpus, type RegularCorpusBudget, type RegularCorpusOptions, type RegularCorpusResult, type RegularCorpusStats } from './regular-corpus.js';
 export { HOLDOUT_BOOKS, bundledCorpus, bundledHoldout, writeBundledCorpus } from './bundled-corpus.js';
 export { brownPlainText } from './brown.js';

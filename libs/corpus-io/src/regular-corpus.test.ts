@@ -51,6 +51,31 @@ describe('regularCorpus', () => {
     assert.equal(result.stats.budgetReached, false);
   });
 
+  it('caps by tokens of a given tokenizer, cutting the last document at the longest prefix that fits', async () => {
+    const countTokens = (text: string): number => Math.ceil(text.length / 4); // a stand-in tokenizer
+    const budget = Math.floor(texts.reduce((sum, text) => sum + countTokens(text), 0) / 3);
+    const result = await regularCorpus({ inputs, outDir: join(folder.path, 'tokens'), tokenBudget: budget, countTokens });
+    const written = await records(result.documentsFile);
+    const used = written.reduce((sum, record) => sum + countTokens(record.text), 0);
+    assert.deepEqual(result.stats.budget, { unit: 'tokens', limit: budget });
+    assert.equal(result.stats.used, used);
+    assert.ok(used <= budget, `${used} tokens used of ${budget}`);
+    const last = written.length - 1;
+    written.slice(0, last).forEach((record, i) => assert.equal(record.text, texts[i]));
+    const cut = written[last]?.text ?? '';
+    const full = texts[last] ?? '';
+    assert.ok(full.startsWith(cut) && cut.length < full.length);
+    // One more word would not fit.
+    const nextWords = wordTokens(full).slice(0, wordTokens(cut).length + 1);
+    const longer = full.slice(0, full.indexOf(nextWords.at(-1) ?? '', cut.length) + (nextWords.at(-1)?.length ?? 0));
+    assert.ok(used - countTokens(cut) + countTokens(longer) > budget);
+  });
+
+  it('needs exactly one budget, and a tokenizer for a token budget', async () => {
+    await assert.rejects(regularCorpus({ inputs, outDir: join(folder.path, 'none') }), /exactly one of wordBudget and tokenBudget/);
+    await assert.rejects(regularCorpus({ inputs, outDir: join(folder.path, 'none'), tokenBudget: 5 }), /needs countTokens/);
+  });
+
   it('resumes an interrupted run with the same result', async () => {
     const budget = totalWords - 7;
     const reference = await regularCorpus({ inputs, outDir: join(folder.path, 'reference'), wordBudget: budget, shardChars: 300 });
