@@ -128,6 +128,7 @@ export async function simplifyCorpus(options: SimplifyCorpusOptions): Promise<Si
       if (finished.has(index)) continue;
       const job: ShardJob = { index, files: shardFilesOfPlan.map(({ path, format }) => ({ path, format })), filterOptions, outDir, skipBad: options.skipBad ?? false };
       await inFlight.add(
+        index,
         runner.run(job).then((stats) => {
           progress.shardsWritten++;
           progress.bytesDone += shardBytesOf(index);
@@ -203,24 +204,30 @@ function shardRunner(options: SimplifyCorpusOptions, workers: number, words: Rea
   return { inProcess: false, run: (job) => ownPool.run(job), close: () => ownPool.close() };
 }
 
-/** At most `limit` promises at once; the first failure is thrown by `add` or `throwFailure`. */
+/**
+ * At most `limit` promises at once. After a failure no more are added; the failure thrown is
+ * that of the earliest shard, whichever finished first, so a run fails the same way every time.
+ */
 class InFlight {
   private readonly running = new Set<Promise<void>>();
-  private failure: { error: unknown } | undefined;
+  private failure: { readonly order: number; readonly error: unknown } | undefined;
 
   constructor(private readonly limit: number) {}
 
-  async add(work: Promise<unknown>): Promise<void> {
+  async add(order: number, work: Promise<unknown>): Promise<void> {
     const tracked: Promise<void> = work.then(
       () => void this.running.delete(tracked),
       (error: unknown) => {
         this.running.delete(tracked);
-        this.failure ??= { error };
+        if (!this.failure || order < this.failure.order) this.failure = { order, error };
       },
     );
     this.running.add(tracked);
     while (this.running.size >= this.limit && !this.failure) await Promise.race(this.running);
-    this.throwFailure();
+    if (this.failure) {
+      await this.settled();
+      this.throwFailure();
+    }
   }
 
   /** Waits for every promise; never throws. */
