@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { spanFilter } from '@downscale/simplify';
 import { CorpusReadError } from './documents.js';
 import { FilterPool } from './filter-pool.js';
@@ -86,6 +88,24 @@ describe('simplifyCorpus', () => {
     const outDir = join(folder.path, 'two-workers');
     await simplifyCorpus({ ...options(outDir), workers: 2 });
     assert.deepEqual(await outputFiles(outDir), reference);
+  });
+
+  it('reads .jsonl.zst and .parquet inputs inside worker threads like in the main thread', async () => {
+    const mixed = join(folder.path, 'mixed');
+    await mkdir(mixed);
+    await copyFile(fileURLToPath(new URL('../test-fixtures/sample.jsonl.zst', import.meta.url)), join(mixed, 'a.jsonl.zst'));
+    const texts = Array.from({ length: 6 }, (_, i) => generatedText(seededRandom(100 + i), 12));
+    await writeFile(join(mixed, 'b.parquet'), Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'text', data: texts, type: 'STRING' }], rowGroupSize: 4 })));
+    const outputs = [];
+    for (const workers of [1, 2]) {
+      const result = await simplifyCorpus({ inputs: mixed, vocabulary: TEST_VOCABULARY, outDir: join(folder.path, `mixed-${workers}`), minWords: 2, shardBytes: 1, workers });
+      assert.equal(result.stats.documentsIn, 10);
+      assert.equal(result.stats.shards, 2);
+      outputs.push(await outputFiles(join(folder.path, `mixed-${workers}`)));
+    }
+    assert.deepEqual(outputs[1], outputs[0]);
+    assert.match(outputs[0]?.get('spans.jsonl') ?? '', /"doc":"b\.parquet:1"/);
+    assert.match(outputs[0]?.get('spans.jsonl') ?? '', /"doc":"a\.jsonl\.zst:1","text":"The cat sat on the mat/);
   });
 
   it('runs on a given FilterPool, which must have the same vocabulary, and leaves it open', async () => {
