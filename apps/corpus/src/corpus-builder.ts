@@ -7,7 +7,8 @@ import { trainBpe, writeTokenFile, type BpeTokenizer, type TokenFileSummary } fr
 export interface BuildProgress {
   phase: 'reading' | 'tokenizer' | 'tokenizing';
   documentsRead: number;
-  charsRead: number;
+  bytesDone?: number;
+  bytesTotal?: number;
 }
 
 export interface BuiltCorpus {
@@ -40,7 +41,8 @@ export async function buildCorpus(
   dir: string,
   options: { workers?: number; signal?: AbortSignal; onProgress?: (p: BuildProgress) => void } = {},
 ): Promise<BuiltCorpus> {
-  const report = (p: Omit<BuildProgress, 'phase'>) => options.onProgress?.({ phase: 'reading', documentsRead: p.documentsRead, charsRead: p.charsRead });
+  const report = (p: Omit<BuildProgress, 'phase'>) =>
+    options.onProgress?.({ phase: 'reading', documentsRead: p.documentsRead, ...(p.bytesDone === undefined ? {} : { bytesDone: p.bytesDone, bytesTotal: p.bytesTotal }) });
   const textDir = join(dir, 'text');
   let textFile: string;
   let counts: Pick<BuiltCorpus, 'documentsIn' | 'documentsOut' | 'wordsIn' | 'wordsOut'>;
@@ -56,7 +58,7 @@ export async function buildCorpus(
       restart: true,
       ...(options.workers === undefined ? {} : { workers: options.workers }),
       ...(options.signal ? { signal: options.signal } : {}),
-      onProgress: report,
+      onProgress: (p) => report({ documentsRead: p.documentsRead, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal }),
     });
     textFile = result.spansFile!;
     stats = { ...result.stats };
@@ -69,15 +71,15 @@ export async function buildCorpus(
       skipBad: job.skipBad,
       restart: true,
       ...(options.signal ? { signal: options.signal } : {}),
-      onProgress: (p) => report(p),
+      onProgress: (p) => report({ documentsRead: p.documentsRead }),
     });
     textFile = result.documentsFile!;
     stats = { ...result.stats };
     counts = { documentsIn: result.stats.documents, documentsOut: result.stats.documents, wordsIn: result.stats.words, wordsOut: result.stats.words };
   }
-  options.onProgress?.({ phase: 'tokenizer', documentsRead: counts.documentsOut, charsRead: 0 });
+  options.onProgress?.({ phase: 'tokenizer', documentsRead: counts.documentsOut });
   const tokenizer = await trainBpe(texts(textFile), { vocabSize: job.tokenizerVocabSize });
-  options.onProgress?.({ phase: 'tokenizing', documentsRead: counts.documentsOut, charsRead: 0 });
+  options.onProgress?.({ phase: 'tokenizing', documentsRead: counts.documentsOut });
   const tokens = await writeTokenFile(join(dir, TOKENS_FILE), tokenizer, texts(textFile));
   return { stats, ...counts, tokenizer, tokens };
 }

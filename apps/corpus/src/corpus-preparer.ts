@@ -45,7 +45,7 @@ export class CorpusPreparer {
     const known = await findPreparedCorpus(this.dataSource, contentHash);
     if (known && (await this.artifacts.exists(known.corpus.uri!))) {
       log.info('corpus prepared earlier from the same inputs and settings: reused');
-      progress({ phase: 'reused', documentsRead: 0, charsRead: 0 });
+      progress({ phase: 'reused', documentsRead: 0 });
       return this.announce(job, contentHash, known);
     }
 
@@ -56,7 +56,7 @@ export class CorpusPreparer {
       ...(signal ? { signal } : {}),
       onProgress: (p) => progress(p),
     });
-    progress({ phase: 'storing', documentsRead: built.documentsOut, charsRead: 0 });
+    progress({ phase: 'storing', documentsRead: built.documentsOut });
     await writeFile(join(buildDir, TOKENIZER_FILE), JSON.stringify(built.tokenizer.toJSON()));
     const key = `corpora/${contentHash}`;
     const uri = await this.artifacts.importDirectory(key, buildDir);
@@ -77,7 +77,7 @@ export class CorpusPreparer {
     });
     await rm(buildDir, { recursive: true, force: true });
     log.info({ wordsOut: built.wordsOut, tokens: built.tokens.tokens }, 'corpus ready');
-    progress({ phase: 'done', documentsRead: built.documentsOut, charsRead: 0 });
+    progress({ phase: 'done', documentsRead: built.documentsOut });
     return this.announce(job, contentHash, prepared);
   }
 

@@ -84,7 +84,9 @@ export const corpusProgress = z
     jobId: id,
     phase: z.enum(['reading', 'tokenizer', 'tokenizing', 'storing', 'done', 'reused', 'failed']),
     documentsRead: nonNegativeInt,
-    charsRead: nonNegativeInt,
+    /** Input bytes done and in all, when the phase knows them. */
+    bytesDone: nonNegativeInt.optional(),
+    bytesTotal: nonNegativeInt.optional(),
     detail: z.string().optional(),
   })
   .strict();

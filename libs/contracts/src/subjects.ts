@@ -30,6 +30,11 @@ export const rpcSubjects = {
   prepareCorpus: `${root}.rpc.corpus.prepare`,
 } as const;
 
+/** Commands broadcast on core NATS to every replica of a service (e.g. the trainer running a run). */
+export const controlSubjects = {
+  cancelRun: `${root}.control.run.cancel`,
+} as const;
+
 /** Live progress on core NATS: lost when nobody listens, which is fine for a progress bar. */
 export const progressSubjects = {
   corpus: (jobId: string) => `${root}.progress.corpus.${jobId}`,

@@ -97,3 +97,7 @@ export const runStateChanged = z
     path: ['reason'],
   });
 export type RunStateChanged = z.infer<typeof runStateChanged>;
+
+/** Stop a run: queued runs never start, a running one stops at its next step and keeps its checkpoints. */
+export const cancelRun = z.object({ runId: id, reason: z.string().max(1_000).optional() }).strict();
+export type CancelRun = z.infer<typeof cancelRun>;

@@ -22,6 +22,13 @@ export type ServiceConsumerOptions<S extends DurableSubject> = Omit<DurableConsu
 export class ConsumerHost implements BeforeApplicationShutdown {
   private readonly handles: DurableConsumerHandle[] = [];
   private readonly ledger: IdempotencyLedger;
+  private readonly shutdown = new AbortController();
+  /**
+   * Aborted as soon as the service starts shutting down: long handlers (training) stop at
+   * their next safe point, save their state and hand their message back, instead of being
+   * cut off when the stop timeout runs out.
+   */
+  readonly shuttingDown: AbortSignal = this.shutdown.signal;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -48,6 +55,7 @@ export class ConsumerHost implements BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.shutdown.abort(new Error('the service is shutting down'));
     // Leave part of the shutdown budget for closing NATS and the database afterwards.
     const timeoutMs = Math.floor(this.config.shutdownTimeoutMs * 0.8);
     await Promise.all(this.handles.map((h) => h.stop({ timeoutMs })));

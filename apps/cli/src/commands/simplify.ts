@@ -32,18 +32,20 @@ function progressReporter(stream: NodeJS.WriteStream): { update(p: SimplifyProgr
   if (!stream.isTTY) return { update: () => undefined, stop: () => undefined };
   const started = Date.now();
   const bar = new cliProgress.SingleBar(
-    { stream, format: 'simplifying | {documents} documents | {mb} MB read | {rate} MB/s | {shards} shards{bad}', hideCursor: true },
+    { stream, format: 'simplifying [{bar}] {percentage}% | {documents} documents | {mb} MB | {rate} MB/s | shard {shard}/{shards}{bad} | ETA {eta_formatted}', hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(1, 0, { documents: 0, mb: '0.0', rate: '0.0', shards: 0, bad: '' });
+  bar.start(1, 0, { documents: 0, mb: '0.0', rate: '0.0', shard: 0, shards: 0, bad: '' });
   return {
     update: (p) => {
-      const mb = p.charsRead / 1e6;
-      bar.update(0, {
+      const mb = p.bytesDone / 1e6;
+      bar.setTotal(Math.max(p.bytesTotal, 1));
+      bar.update(p.bytesDone, {
         documents: p.documentsRead.toLocaleString('en-US'),
         mb: mb.toFixed(1),
         rate: (mb / Math.max((Date.now() - started) / 1000, 1e-3)).toFixed(1),
-        shards: p.shardsWritten + p.shardsResumed,
+        shard: p.shardsWritten + p.shardsResumed,
+        shards: p.shards,
         bad: p.badRecords > 0 ? ` | ${p.badRecords} bad records skipped` : '',
       });
     },
