@@ -6,9 +6,9 @@ import type { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
 import { ArtifactStore } from '@downscale/artifacts';
 import { eventSubjects, prepareCorpusReply, rpcSubjects, type CorpusReady } from '@downscale/contracts';
-import { connectNats, EventPublisher, startDurableConsumer, streamNames, type DurableConsumerHandle } from '@downscale/messaging';
+import { connectNats, EventPublisher } from '@downscale/messaging';
 import { Corpus, openDatabase, Tokenizer, Vocabulary } from '@downscale/persistence';
-import { eventually, SERVICE_BUS, startTestStack, type RunningService, type TestStack } from '@downscale/service-kit';
+import { collectEvents, eventually, SERVICE_BUS, startTestStack, type EventCollector, type RunningService, type TestStack } from '@downscale/service-kit';
 import { readTokenFile, loadTokenizer } from '@downscale/tokenizer';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { DataSource } from 'typeorm';
@@ -32,8 +32,8 @@ describe('corpus service: jobs, reuse, experiments', () => {
   let corpus: RunningService;
   let db: DataSource;
   let nc: NatsConnection;
-  let watcher: DurableConsumerHandle;
-  const ready: CorpusReady[] = [];
+  let watcher: EventCollector<typeof eventSubjects.corpusReady>;
+  let ready: CorpusReady[];
   let dir: string;
 
   before(async () => {
@@ -45,16 +45,12 @@ describe('corpus service: jobs, reuse, experiments', () => {
     corpus = await stack.start({ service: 'corpus', feature: CorpusModule });
     db = await openDatabase({ sqlitePath: join(stack.home, 'downscale.sqlite'), migrate: 'none' });
     nc = await connectNats({ servers: stack.nats.url, name: 'corpus-test' });
-    watcher = await startDurableConsumer(nc, {
-      stream: streamNames.events,
-      durable: 'test-corpus-ready',
-      subjects: [eventSubjects.corpusReady],
-      handler: async (envelope) => void ready.push(envelope.payload),
-    });
+    watcher = await collectEvents(stack.nats.url, eventSubjects.corpusReady);
+    ready = watcher.events;
   });
 
   after(async () => {
-    await watcher?.stop();
+    await watcher?.close();
     await nc?.close();
     await db?.destroy();
     await stack?.close();

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { eventSubjects, type FitUpdated } from '@downscale/contracts';
-import { connectNats, EventPublisher, startDurableConsumer, streamNames, type DurableConsumerHandle } from '@downscale/messaging';
+import { connectNats, EventPublisher, streamNames } from '@downscale/messaging';
 import { Experiment, MetricPoint, openDatabase, Run, ScalingFit } from '@downscale/persistence';
-import { eventually, startTestStack, type TestStack } from '@downscale/service-kit';
+import { collectEvents, eventually, startTestStack, type EventCollector, type TestStack } from '@downscale/service-kit';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { DataSource } from 'typeorm';
@@ -20,8 +20,8 @@ describe('scaling service: refits as runs complete', () => {
   let db: DataSource;
   let nc: NatsConnection;
   let publisher: EventPublisher;
-  let watcher: DurableConsumerHandle;
-  const fitEvents: FitUpdated[] = [];
+  let watcher: EventCollector<typeof eventSubjects.fitUpdated>;
+  let fitEvents: FitUpdated[];
 
   async function completedRun(id: string, params: number): Promise<void> {
     await db.getRepository(Run).save(
@@ -52,16 +52,12 @@ describe('scaling service: refits as runs complete', () => {
     await stack.start({ service: 'scaling', feature: ScalingModule });
     nc = await connectNats({ servers: stack.nats.url, name: 'scaling-test' });
     publisher = new EventPublisher(nc, 'test');
-    watcher = await startDurableConsumer(nc, {
-      stream: streamNames.events,
-      durable: 'test-fit-watcher',
-      subjects: [eventSubjects.fitUpdated],
-      handler: async (envelope) => void fitEvents.push(envelope.payload),
-    });
+    watcher = await collectEvents(stack.nats.url, eventSubjects.fitUpdated);
+    fitEvents = watcher.events;
   });
 
   after(async () => {
-    await watcher?.stop();
+    await watcher?.close();
     await nc?.close();
     await db?.destroy();
     await stack?.close();

@@ -2,7 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startNatsServer, type NatsServerProcess } from '@downscale/messaging';
+import type { DurableSubject, PayloadOf } from '@downscale/contracts';
+import { connectNats, startDurableConsumer, startNatsServer, streamNames, type NatsServerProcess } from '@downscale/messaging';
 import { openDatabase } from '@downscale/persistence';
 import { startService, type RunningService, type ServiceDefinition } from './bootstrap.js';
 
@@ -46,6 +47,31 @@ export async function startTestStack(): Promise<TestStack> {
       for (const service of services.reverse()) await service.close();
       await nats.stop();
       rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface EventCollector<S extends DurableSubject> {
+  /** Payloads received so far, in order. */
+  readonly events: PayloadOf<S>[];
+  close(): Promise<void>;
+}
+
+/** Collects the payloads published on a durable event subject (its own connection and consumer). */
+export async function collectEvents<S extends DurableSubject>(natsUrl: string, subject: S): Promise<EventCollector<S>> {
+  const nc = await connectNats({ servers: natsUrl, name: `test-collect-${subject}` });
+  const events: PayloadOf<S>[] = [];
+  const consumer = await startDurableConsumer(nc, {
+    stream: streamNames.events,
+    durable: `test-collect-${subject.replaceAll('.', '-')}`,
+    subjects: [subject],
+    handler: async (envelope) => void events.push(envelope.payload as PayloadOf<S>),
+  });
+  return {
+    events,
+    close: async () => {
+      await consumer.stop();
+      await nc.close();
     },
   };
 }
