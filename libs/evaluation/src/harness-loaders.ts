@@ -1,0 +1,128 @@
+/**
+ * Loaders for the standard task files as exported from the Hugging Face datasets (one JSON
+ * record per line), turned into items with the prompt formats of EleutherAI
+ * lm-evaluation-harness task definitions (lm_eval/tasks/...). All use the harness defaults:
+ * target delimiter " " before each choice, "\n\n" between few-shot demonstrations.
+ *
+ * - arc_easy (lm_eval/tasks/arc/arc_easy.yaml; allenai/ai2_arc ARC-Easy):
+ *   `{id, question, choices: {text: [..], label: [..]}, answerKey}`;
+ *   context "Question: {question}\nAnswer:", choices choices.text,
+ *   gold choices.label.index(answerKey).
+ * - copa (lm_eval/tasks/super_glue/copa/default.yaml + utils.py; super_glue copa):
+ *   `{premise, choice1, choice2, question: "cause"|"effect", label, idx}`;
+ *   context premise.strip() without its last character (the period) + " because" (cause) or
+ *   " therefore" (effect); choices [choice1, choice2] as written (the current default.yaml;
+ *   older harness versions lower-cased the first letter of each choice), gold label.
+ * - piqa (lm_eval/tasks/piqa/piqa.yaml; ybisk/piqa): `{goal, sol1, sol2, label}`;
+ *   context "Question: {goal}\nAnswer:", choices [sol1, sol2], gold label.
+ * - sst2 (lm_eval/tasks/glue/sst2/default.yaml; glue sst2): `{sentence, label, idx}`;
+ *   context "{sentence}\nQuestion: Is this sentence positive or negative?\nAnswer:",
+ *   choices ["negative", "positive"], gold label.
+ * - blimp_* (lm_eval/tasks/blimp/template_yaml; blimp): `{sentence_good, sentence_bad, ...}`;
+ *   the harness scores [sentence_good, sentence_bad] after an empty context with gold 0; here a
+ *   minimal pair (same requests; see scoring.ts for how ties differ).
+ * - lambada_openai (lm_eval/tasks/lambada/lambada_openai.yaml): `{text}`; context = text
+ *   split on " " without its last piece, rejoined by " "; target = the last piece; the scored
+ *   continuation " " + target, as the harness's doc_to_target.
+ */
+import { readFile } from 'node:fs/promises';
+import { FieldReader, parseJsonl, TaskFileError } from './jsonl.js';
+import {
+  HARNESS_PROMPT_FORMAT,
+  type ClozeItem,
+  type MinimalPairItem,
+  type MultipleChoiceItem,
+  type Task,
+} from './tasks.js';
+
+export type HarnessTaskName = 'arc_easy' | 'copa' | 'piqa' | 'sst2' | 'blimp' | 'lambada_openai';
+export const HARNESS_TASK_NAMES: readonly HarnessTaskName[] = ['arc_easy', 'copa', 'piqa', 'sst2', 'blimp', 'lambada_openai'];
+
+function arcEasy(fields: FieldReader): MultipleChoiceItem {
+  const choices = fields.object('choices');
+  const text = fields.strings('choices.text', choices['text']);
+  const labels = fields.strings('choices.label', choices['label']);
+  const gold = labels.indexOf(fields.string('answerKey'));
+  if (gold < 0) fields.raise(`answerKey "${fields.string('answerKey')}" is not one of the labels ${labels.join(', ')}`);
+  return { id: fields.id(), context: `Question: ${fields.string('question')}\nAnswer:`, choices: text, gold };
+}
+
+function copa(fields: FieldReader): MultipleChoiceItem {
+  const question = fields.string('question');
+  const connector = question === 'cause' ? 'because' : question === 'effect' ? 'therefore' : fields.raise(`field "question" must be "cause" or "effect", not "${question}"`);
+  const choices = [fields.string('choice1'), fields.string('choice2')];
+  return {
+    id: fields.id('idx'),
+    context: `${fields.string('premise').trim().slice(0, -1)} ${connector}`,
+    choices,
+    gold: fields.checkIndex('label', fields.integer('label'), 2),
+  };
+}
+
+function piqa(fields: FieldReader): MultipleChoiceItem {
+  return {
+    id: fields.id(),
+    context: `Question: ${fields.string('goal')}\nAnswer:`,
+    choices: [fields.string('sol1'), fields.string('sol2')],
+    gold: fields.checkIndex('label', fields.integer('label'), 2),
+  };
+}
+
+function sst2(fields: FieldReader): MultipleChoiceItem {
+  return {
+    id: fields.id('idx'),
+    context: `${fields.string('sentence')}\nQuestion: Is this sentence positive or negative?\nAnswer:`,
+    choices: ['negative', 'positive'],
+    gold: fields.checkIndex('label', fields.integer('label'), 2),
+  };
+}
+
+function blimp(fields: FieldReader): MinimalPairItem {
+  return { id: fields.id('pair_id'), good: fields.string('sentence_good'), bad: fields.string('sentence_bad') };
+}
+
+function lambada(fields: FieldReader): ClozeItem {
+  const pieces = fields.string('text').split(' ');
+  if (pieces.length < 2) fields.raise('field "text" must have at least two words');
+  return { id: fields.id(), context: pieces.slice(0, -1).join(' '), target: pieces[pieces.length - 1] as string };
+}
+
+/** Parses one split of a harness task from JSONL text; `file` names the source in errors. */
+export function parseHarnessTask(name: HarnessTaskName, content: string, file: string): Task['items'] {
+  const readers = parseJsonl(content, file).map((record) => new FieldReader(record, file));
+  switch (name) {
+    case 'arc_easy':
+      return readers.map(arcEasy);
+    case 'copa':
+      return readers.map(copa);
+    case 'piqa':
+      return readers.map(piqa);
+    case 'sst2':
+      return readers.map(sst2);
+    case 'blimp':
+      return readers.map(blimp);
+    case 'lambada_openai':
+      return readers.map(lambada);
+  }
+}
+
+export interface HarnessTaskFiles {
+  /** The split to evaluate (the harness uses validation for copa/piqa/sst2, test for arc/lambada, train for blimp). */
+  readonly evalFile: string;
+  /** A train split for few-shot demonstrations. */
+  readonly trainFile?: string;
+}
+
+function kindOf(name: HarnessTaskName): Task['kind'] {
+  return name === 'blimp' ? 'minimal-pair' : name === 'lambada_openai' ? 'cloze' : 'multiple-choice';
+}
+
+/** Loads a harness task from its JSONL export(s). */
+export async function loadHarnessTask(name: HarnessTaskName, files: HarnessTaskFiles, taskName: string = name): Promise<Task> {
+  if (!HARNESS_TASK_NAMES.includes(name)) {
+    throw new TaskFileError(files.evalFile, 0, `unknown harness task "${String(name)}"; known: ${HARNESS_TASK_NAMES.join(', ')}`);
+  }
+  const items = parseHarnessTask(name, await readFile(files.evalFile, 'utf8'), files.evalFile);
+  const train = files.trainFile ? parseHarnessTask(name, await readFile(files.trainFile, 'utf8'), files.trainFile) : undefined;
+  return { kind: kindOf(name), name: taskName, items, ...(train ? { train } : {}), format: HARNESS_PROMPT_FORMAT } as Task;
+}
