@@ -9,14 +9,15 @@
  *   word passes if it is all ASCII digits or its ASCII-lower-cased form is in the vocabulary,
  *   as in the span filter's step 4. So corpus and tasks are simplified by the same rule.
  * - 'paper': the paper's own task rule: join the fields with spaces, split on spaces, ignore
- *   capitalised tokens except the first, lower-case, delete digits, break tokens at
+ *   capitalised tokens (first letter upper-case, past any opening quote) except the first, lower-case, delete digits, break tokens at
  *   ! : & " “ ” - _ , @ # $ ? ; ' ‘ ’ . ( ) and the em-dash (we read "delete" as a break, since
  *   the fragments nt s re t d ll the paper then drops only arise that way), drop empty tokens
  *   and those fragments.
  *
  * Span-trimming (`mode: 'span-trim'`, the paper's SST-2 figure): a multiple-choice item's
  * context is cut down to its in-vocabulary spans (the span filter with no minimum length, no
- * OOV allowance, spans opening anywhere), joined by a space; the choices must still pass the
+ * OOV allowance, spans opening anywhere), joined by a space. As in the span filter, a word
+ * before the first OOV word still makes a span (`The zebra sat` -> `The sat`); the choices must still pass the
  * whole-example rule, and an item whose context trims to nothing is dropped. Minimal pairs
  * and cloze items are never trimmed (trimming would break the pair or separate the cloze
  * target from its context): they use the whole-example rule in both modes.
@@ -65,7 +66,7 @@ export function paperWords(fields: readonly string[]): string[] {
   let first = true;
   for (const token of fields.join(' ').split(' ')) {
     if (token === '') continue;
-    const capitalised = /^[A-Z]/.test(token);
+    const capitalised = /^[^A-Za-z]*[A-Z]/.test(token); // first letter, past any opening quote
     if (capitalised && !first) continue;
     first = false;
     const pieces = token.toLowerCase().replace(/[0-9]/g, '').replace(PAPER_BREAK_CHARACTERS, ' ').split(' ');
