@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildBuiltinTasks, type SourceBook } from './builtin-tasks.js';
-import { plainWords } from './sentences.js';
+import { bookSentences, plainWords } from './sentences.js';
 
 // A small made-up book: paragraphs of short prose sentences with repeated content words.
 const animals = ['rabbit', 'turtle', 'beaver', 'badger', 'magpie', 'weasel'];
@@ -68,4 +68,9 @@ test('next-sentence: the gold choice is the sentence that follows the context in
     assert.equal(item.choices.length, 4);
     assert.ok(flat.includes(`${item.context} ${item.choices[item.gold] as string}`));
   }
+});
+
+test('sentences do not end at a title abbreviation', () => {
+  const sentences = bookSentences('Jolly, round, red Mr. Sun was smiling. Then Mrs. Quack came by!');
+  assert.deepEqual(sentences.map((s) => s.text), ['Jolly, round, red Mr. Sun was smiling.', 'Then Mrs. Quack came by!']);
 });

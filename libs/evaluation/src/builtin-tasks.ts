@@ -29,7 +29,7 @@
  */
 import { bookSentences, FUNCTION_WORDS, isProse, plainWords, type Sentence } from './sentences.js';
 import { randomIndex, sample, seededRandom, shuffled, type Random } from './random.js';
-import { HARNESS_PROMPT_FORMAT, type ClozeItem, type ClozeTask, type MultipleChoiceItem, type MultipleChoiceTask } from './tasks.js';
+import { HARNESS_PROMPT_FORMAT, type ClozeItem, type ClozeTask, type MultipleChoiceItem, type MultipleChoiceTask, type Task } from './tasks.js';
 
 /** A book to build tasks from (a corpus-io CorpusDocument fits). */
 export interface SourceBook {
@@ -41,6 +41,11 @@ export interface BuiltinTaskOptions {
   readonly seed?: number;
   readonly items?: number;
   readonly trainItems?: number;
+  /**
+   * Applied to all candidate items of a task before the splits are dealt, e.g. the vocabulary
+   * filter, so that a simplified task still gets up to `items` items.
+   */
+  readonly filterCandidates?: (candidates: Task) => Task;
 }
 
 export interface BuiltinTasks {
@@ -148,13 +153,14 @@ function nextSentenceItems(book: SourceBook, sentences: readonly Sentence[], ran
 }
 
 /** Shuffles candidates with the seed and deals out the evaluation and train splits. */
-function deal<Item>(candidates: readonly Item[], random: Random, options: BuiltinTaskOptions): { items: Item[]; train: Item[] } {
-  const all = shuffled(candidates, random);
+function deal<T extends ClozeTask | MultipleChoiceTask>(candidates: T, random: Random, options: BuiltinTaskOptions): T {
+  const chosen = (options.filterCandidates ? options.filterCandidates(candidates) : candidates) as T;
+  const all = shuffled<T['items'][number]>(chosen.items, random);
   const n = options.items ?? 200;
-  return { items: all.slice(0, n), train: all.slice(n, n + (options.trainItems ?? 50)) };
+  return { ...chosen, items: all.slice(0, n), train: all.slice(n, n + (options.trainItems ?? 50)) };
 }
 
-/** Builds the three built-in tasks from `books` (default: pass corpus-io's `bundledHoldout()`). */
+/** Builds the three built-in tasks from `books` (e.g. corpus-io's `bundledHoldout()`). */
 export function buildBuiltinTasks(books: readonly SourceBook[], options: BuiltinTaskOptions = {}): BuiltinTasks {
   const seed = options.seed ?? 1;
   // One stream per task, so changing one task's rules does not reshuffle the others.
@@ -171,8 +177,20 @@ export function buildBuiltinTasks(books: readonly SourceBook[], options: Builtin
   }
   const format = HARNESS_PROMPT_FORMAT;
   return {
-    lastWord: { kind: 'cloze', name: 'builtin/last-word', format, ...deal(lastWord, seededRandom(seed * 3), options), description: 'LAMBADA-style last word of a 3-sentence passage; target repeated in the passage' },
-    bookCloze: { kind: 'multiple-choice', name: 'builtin/book-cloze', format, ...deal(bookCloze, clozeRandom, options), description: "Children's-Book-Test-style cloze; 3 distractors of the same suffix and frequency band from the same book" },
-    nextSentence: { kind: 'multiple-choice', name: 'builtin/next-sentence', format, ...deal(nextSentence, nextRandom, options), description: 'true next sentence vs 3 sentences of similar length from elsewhere in the same book' },
+    lastWord: deal<ClozeTask>(
+      { kind: 'cloze', name: 'builtin/last-word', format, items: lastWord, description: 'LAMBADA-style last word of a 3-sentence passage; target repeated in the passage' },
+      seededRandom(seed * 3),
+      options,
+    ),
+    bookCloze: deal<MultipleChoiceTask>(
+      { kind: 'multiple-choice', name: 'builtin/book-cloze', format, items: bookCloze, description: "Children's-Book-Test-style cloze; 3 distractors of the same suffix and frequency band from the same book" },
+      clozeRandom,
+      options,
+    ),
+    nextSentence: deal<MultipleChoiceTask>(
+      { kind: 'multiple-choice', name: 'builtin/next-sentence', format, items: nextSentence, description: 'true next sentence vs 3 sentences of similar length from elsewhere in the same book' },
+      nextRandom,
+      options,
+    ),
   };
 }

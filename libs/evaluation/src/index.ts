@@ -52,4 +52,11 @@ export {
   type WordRule,
 } from './vocabulary-filter.js';
 export { buildBuiltinTasks, type BuiltinTaskOptions, type BuiltinTasks, type SourceBook } from './builtin-tasks.js';
-export { bundledBuiltinTasks, taskVersions, type TaskVersions } from './bundled-tasks.js';
+export {
+  buildSimplifiedBuiltinTasks,
+  bundledBuiltinTasks,
+  bundledSimplifiedBuiltinTasks,
+  taskVersions,
+  type SimplifiedBuiltinTasks,
+  type TaskVersions,
+} from './bundled-tasks.js';

@@ -1,7 +1,8 @@
 /**
  * Sentences of a plain-text book (Gutenberg style: hard-wrapped lines, blank lines between
  * paragraphs), for building tasks. Deliberately plain: paragraphs are split at sentence-final
- * punctuation (optionally followed by a closing quote) before a capital or an opening quote.
+ * punctuation (optionally followed by a closing quote) before a capital or an opening quote,
+ * except after a title abbreviation.
  * Sentences with editorial marks (`[`, `]`, `_`, `*`) or non-ASCII characters are left out,
  * so the tasks contain story prose only.
  */
@@ -13,7 +14,8 @@ export interface Sentence {
   readonly paragraph: number;
 }
 
-const SENTENCE_BOUNDARY = /(?<=[.!?]["'’”]?)\s+(?=["'‘“]?[A-Z])/;
+// Not after a title such as "Mr." (Burgess's "Mr. Sun", Edgeworth's "Mrs. Theresa").
+const SENTENCE_BOUNDARY = /(?<!\b(?:Mr|Mrs|Ms|Dr|St)\.)(?<=[.!?]["'’”]?)\s+(?=["'‘“]?[A-Z])/;
 const EDITORIAL_MARKS = /[[\]_*]/;
 const NON_ASCII = /[^\x20-\x7e]/;
 
