@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FakeModel, tableModel } from './fake-model.test-helper.js';
-import { firstArgmax, scoreCloze, scoreMinimalPairs, scoreMultipleChoice } from './scoring.js';
+import { codePointLength, firstArgmax, scoreCloze, scoreMinimalPairs, scoreMultipleChoice } from './scoring.js';
 import { HARNESS_PROMPT_FORMAT, type ClozeTask, type MinimalPairTask, type MultipleChoiceTask } from './tasks.js';
 
 const format = HARNESS_PROMPT_FORMAT;
@@ -118,4 +118,10 @@ test('a model that answers too few requests is an error', async () => {
   const model = new FakeModel(() => ({ logprob: 0, isGreedy: false }));
   model.loglikelihood = () => Promise.resolve([]);
   await assert.rejects(scoreMultipleChoice(model, mcTask([{ id: 'x', context: 'c', choices: ['a'], gold: 0 }])), /answered 0 of 1/);
+});
+
+test('acc_norm divides by the length in code points, as Python len() counts', () => {
+  assert.equal(codePointLength('ab'), 2);
+  assert.equal(codePointLength('a\u{1F600}'), 2); // 3 UTF-16 units
+  assert.equal(codePointLength('café'), 4);
 });

@@ -4,7 +4,7 @@
  * Multiple choice (harness `output_type: multiple_choice`): for each choice the model scores
  * the continuation `targetDelimiter + choice` (default " " + choice) after the prompt; `acc`
  * takes the argmax of the summed log-likelihoods, `acc_norm` the argmax of log-likelihood /
- * `choice.length` (characters of the choice itself, without the delimiter, as the harness's
+ * the choice's length in code points (without the delimiter, as the harness's Python
  * `len(choice)`). Ties go to the first maximum (numpy argmax) and are counted.
  *
  * Minimal pairs: `good` and `bad` are scored as continuations `targetDelimiter + sentence`
@@ -86,6 +86,11 @@ export function firstArgmax(values: readonly number[]): { index: number; tied: b
   return { index, tied };
 }
 
+/** Python's `len(str)`: code points, not UTF-16 units (an emoji is 1, not 2). */
+export function codePointLength(text: string): number {
+  return Array.from(text).length;
+}
+
 function prefixes(task: Task, options: ScoringOptions, demonstrations: readonly Demonstration[]): string[] {
   const sampler = new FewShotSampler(demonstrations, task.format, options.fewShot ?? { k: 0 });
   return task.items.map(() => sampler.nextPrefix());
@@ -110,7 +115,7 @@ export async function scoreMultipleChoice(model: LanguageModel, task: MultipleCh
     const logliks = item.choices.map((_, c) => (results[offset + c] as { logprob: number }).logprob);
     offset += item.choices.length;
     const raw = firstArgmax(logliks);
-    const norm = firstArgmax(logliks.map((ll, c) => ll / (item.choices[c] as string).length));
+    const norm = firstArgmax(logliks.map((ll, c) => ll / codePointLength(item.choices[c] as string)));
     if (raw.tied) ties++;
     if (norm.tied) tiesNorm++;
     correct.push(raw.index === item.gold ? 1 : 0);
