@@ -69,7 +69,8 @@ export class BpeModel {
     const suffix = this.spec.endOfWordSuffix;
     for (let index = 0; index < word.length; ) {
       const code = word.charCodeAt(index);
-      const width = code >= 0xd800 && code <= 0xdbff && index + 1 < word.length ? 2 : 1;
+      const next = word.charCodeAt(index + 1); // NaN past the end
+      const width = code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
       const character = word.slice(index, index + width);
       index += width;
       const token = index >= word.length ? character + suffix : character;

@@ -32,6 +32,13 @@ describe('BpeTokenizer: encode and decode', () => {
     assert.equal(tokenizer.decode(ids, { skipSpecialTokens: true }), 'ka ka');
   });
 
+  it('encodes astral characters whole and a lone surrogate as [UNK], one per character', async () => {
+    const astral = await trainBpe(['𝒜b 𝒜b b𝒜', 'x! x!'], { vocabSize: 40 });
+    assert.equal(astral.decode(astral.encode('𝒜b b𝒜')), '𝒜b b𝒜');
+    const { unk } = astral.specialTokenIds;
+    assert.deepEqual(Array.from(astral.encode('\uD835!')), [unk, astral.tokenToId('!</w>')]);
+  });
+
   it('turns special tokens written in the text into their ids', () => {
     const { bos, eos, mask } = tokenizer.specialTokenIds;
     const ids = tokenizer.encode('<s>ka [MASK] lo</s>');
