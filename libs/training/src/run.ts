@@ -72,10 +72,24 @@ export interface RunOutcome {
 /** Metadata keys of our checkpoints (values are strings in the safetensors header). */
 interface RunMetadata {
   readonly seed: string;
-  readonly tokens: string;
   readonly contextLength: string;
   readonly batchSize: string;
   readonly trainBlocks: string;
+  readonly tokens: string;
+}
+
+/**
+ * Runs `build` in a tensor scope that frees every tensor it made except variables: the
+ * model's and the optimizer's initial values (tf.variable(tf.tensor(...))) would otherwise
+ * stay alive after the variables are disposed.
+ */
+function keepingOnlyVariables<T>(build: () => T): T {
+  tf.engine().startScope();
+  try {
+    return build();
+  } finally {
+    tf.engine().endScope();
+  }
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -83,10 +97,10 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 function runMetadata(plan: RunPlan, dataset: TokenDataset, step: number): RunMetadata {
   return {
     seed: String(plan.training.seed),
-    tokens: String(step * plan.tokensPerStep),
     contextLength: String(plan.contextLength),
     batchSize: String(plan.training.batchSize),
     trainBlocks: String(dataset.trainBlocks),
+    tokens: String(step * plan.tokensPerStep),
   };
 }
 
@@ -145,14 +159,17 @@ export async function trainRun(options: TrainRunOptions): Promise<RunOutcome> {
   if (resume) checkResume(resume, plan, dataset);
 
   const { training } = plan;
-  const model = resume ? LlamaModel.fromValues(resume.config, resume.weights) : LlamaModel.create(plan.model, training.seed);
-  const trainer = new Trainer(model, {
-    schedule: plan.schedule,
-    adamW: { ...PAPER_ADAMW, weightDecay: training.weightDecay },
-    maxGradNorm: training.gradientClip,
+  const { model, trainer } = keepingOnlyVariables(() => {
+    const model = resume ? LlamaModel.fromValues(resume.config, resume.weights) : LlamaModel.create(plan.model, training.seed);
+    const trainer = new Trainer(model, {
+      schedule: plan.schedule,
+      adamW: { ...PAPER_ADAMW, weightDecay: training.weightDecay },
+      maxGradNorm: training.gradientClip,
+    });
+    if (resume) trainer.restoreOptimizer(resume.optimizer);
+    return { model, trainer };
   });
   try {
-    if (resume) trainer.restoreOptimizer(resume.optimizer);
     const metrics = new MetricsWindow(plan);
     const metricsInterval = options.metricsInterval ?? 10;
     const flushIntervalMs = options.flushIntervalMs ?? 5000;
