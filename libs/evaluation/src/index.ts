@@ -60,3 +60,12 @@ export {
   type SimplifiedBuiltinTasks,
   type TaskVersions,
 } from './bundled-tasks.js';
+export {
+  LlamaLanguageModel,
+  heldOutTextLoss,
+  type HeldOutLoss,
+  type LlamaLanguageModelOptions,
+  type TextTokenizer,
+  type TokenRequest,
+} from './llama-language-model.js';
+export { DEFAULT_HELD_OUT_BYTES, heldOutParagraphs } from './held-out-text.js';
