@@ -69,3 +69,12 @@ export {
   type TokenRequest,
 } from './llama-language-model.js';
 export { DEFAULT_HELD_OUT_BYTES, heldOutParagraphs } from './held-out-text.js';
+export {
+  BUILTIN_TASK_NAMES,
+  resolveTasks,
+  type BuiltinTaskName,
+  type ResolvedTask,
+  type ResolvedTasks,
+  type TaskSpecOptions,
+  type TaskVersionName,
+} from './task-specs.js';
