@@ -1,8 +1,13 @@
-import { Module } from '@nestjs/common';
+import { Module, type Type } from '@nestjs/common';
+import { CheckpointEvaluator, EVALUATOR_SETTINGS } from './checkpoint-evaluator.js';
+import type { EvaluatorSettings } from './settings.js';
 
 /**
- * The evaluator service's own controllers and consumers. Health, metrics, ping and the shared
- * NATS and database resources come from the service kit.
+ * The evaluator service's own providers, with its settings: scores every saved checkpoint.
+ * Health, metrics, ping and the shared NATS and database resources come from the service kit.
  */
-@Module({})
-export class EvaluatorModule {}
+export function evaluatorModule(settings: EvaluatorSettings): Type<unknown> {
+  @Module({ providers: [{ provide: EVALUATOR_SETTINGS, useValue: settings }, CheckpointEvaluator] })
+  class EvaluatorModule {}
+  return EvaluatorModule;
+}

@@ -1,1 +1,3 @@
-export { EvaluatorModule } from './evaluator.module.js';
+export { CheckpointEvaluator, HELD_OUT_TASK } from './checkpoint-evaluator.js';
+export { evaluatorModule } from './evaluator.module.js';
+export { loadEvaluatorSettings, type EvaluatorSettings } from './settings.js';

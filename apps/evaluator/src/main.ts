@@ -1,4 +1,12 @@
 import { runService } from '@downscale/service-kit';
-import { EvaluatorModule } from './evaluator.module.js';
+import { evaluatorModule } from './evaluator.module.js';
+import { loadEvaluatorSettings } from './settings.js';
 
-await runService({ service: 'evaluator', feature: EvaluatorModule });
+let settings;
+try {
+  settings = loadEvaluatorSettings();
+} catch (error) {
+  process.stderr.write(`evaluator service failed to start: ${(error as Error).message}\n`);
+  process.exit(1);
+}
+await runService({ service: 'evaluator', feature: evaluatorModule(settings) });

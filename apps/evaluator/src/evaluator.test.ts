@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ArtifactStore } from '@downscale/artifacts';
+import { eventSubjects, type CheckpointSaved } from '@downscale/contracts';
+import { bundledHoldout } from '@downscale/corpus-io';
+import { BUILTIN_TASK_NAMES } from '@downscale/evaluation';
+import { connectNats, EventPublisher, streamNames } from '@downscale/messaging';
+import { encodeCheckpoint, LlamaModel, selectBackend } from '@downscale/model';
+import { Checkpoint, Corpus, EvalResult, Experiment, openDatabase, Run, Tokenizer } from '@downscale/persistence';
+import { collectEvents, eventually, startTestStack, type EventCollector, type RunningService, type TestStack } from '@downscale/service-kit';
+import { trainBpe } from '@downscale/tokenizer';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { DataSource } from 'typeorm';
+import { CheckpointEvaluator, HELD_OUT_TASK } from './checkpoint-evaluator.js';
+import { evaluatorModule } from './evaluator.module.js';
+import { insertEvalResult, type EvalRow } from './result-rows.js';
+
+const SETTINGS = { maxItems: 4, heldOutBytes: 3000, batchTokens: 2048 };
+// Every built-in task in both versions, plus eval loss on the held-out books.
+const EXPECTED = [...BUILTIN_TASK_NAMES.flatMap((task) => [`${task}/original`, `${task}/simplified`]), `${HELD_OUT_TASK}/original`].sort();
+
+/** Parent rows of a checkpoint: experiment (no tasks: the built-in ones), corpus, tokenizer, run. */
+async function seedRun(db: DataSource, tokenizerUri: string, vocabSize: number): Promise<void> {
+  await db.getRepository(Experiment).save(
+    db.getRepository(Experiment).create({
+      id: 'exp-eval',
+      name: 'evaluator test',
+      preset: 'custom',
+      spec: {
+        name: 'evaluator test',
+        preset: 'custom',
+        corpus: { source: 'bundled', vocabulary: 'default' },
+        grid: { hiddenSizes: [16], layers: [1], variants: ['simplified'], seeds: [0] },
+        tokenBudget: 1000,
+        contextLength: 128,
+        tasks: [],
+        tokenizerVocabSize: vocabSize,
+      },
+      state: 'running',
+    }),
+  );
+  await db.getRepository(Corpus).save(db.getRepository(Corpus).create({ id: 'corpus-1', source: 'bundled', variant: 'simplified', contentHash: 'a'.repeat(64), uri: null, stats: null }));
+  await db.getRepository(Tokenizer).save(db.getRepository(Tokenizer).create({ id: 'tok-1', corpusId: 'corpus-1', vocabSize, uri: tokenizerUri, sha256: null }));
+  await db.getRepository(Run).save(
+    db.getRepository(Run).create({
+      id: 'run-1',
+      experimentId: 'exp-eval',
+      corpusId: 'corpus-1',
+      tokenizerId: 'tok-1',
+      config: { model: { hiddenSize: 16, layers: 1 } },
+      hiddenSize: 16,
+      layers: 1,
+      variant: 'simplified',
+      seed: 0,
+      state: 'running',
+    }),
+  );
+}
+
+describe('evaluator service: scores each saved checkpoint once', () => {
+  let stack: TestStack;
+  let service: RunningService;
+  let db: DataSource;
+  let nc: NatsConnection;
+  let publisher: EventPublisher;
+  let watcher: EventCollector<typeof eventSubjects.evalCompleted>;
+  let saved: CheckpointSaved;
+  let vocabSize: number;
+
+  before(async () => {
+    assert.equal(await selectBackend('cpu'), 'cpu');
+    stack = await startTestStack();
+    db = await openDatabase({ sqlitePath: join(stack.home, 'downscale.sqlite'), migrate: 'none' });
+    const artifacts = new ArtifactStore(join(stack.home, 'artifacts'));
+    // A tiny tokenizer and model (h=16, 1 layer) stand in for a trained run.
+    const tokenizer = await trainBpe(bundledHoldout().map((book) => book.text.slice(0, 20_000)), { vocabSize: 300 });
+    vocabSize = tokenizer.vocabSize;
+    const tokenizerUri = await artifacts.putFile('corpora/corpus-1/tokenizer.json', JSON.stringify(tokenizer.toJSON()));
+    const model = LlamaModel.create({ hiddenSize: 16, numLayers: 1, numHeads: 2, vocabSize, contextLength: 128 }, 3);
+    const weights = model.values();
+    const zeros = new Map([...weights].map(([name, values]) => [name, new Float32Array(values.length)]));
+    model.dispose();
+    const bytes = encodeCheckpoint({ config: model.config, weights, optimizer: { step: 10, firstMoments: zeros, secondMoments: zeros }, metadata: {} });
+    const uri = await artifacts.putFile('checkpoints/run-1/step-000000010/checkpoint.safetensors', bytes);
+    await seedRun(db, tokenizerUri, vocabSize);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    await db.getRepository(Checkpoint).save(db.getRepository(Checkpoint).create({ id: 'ck-1', runId: 'run-1', step: 10, tokens: 320, uri, sha256 }));
+    saved = { checkpointId: 'ck-1', runId: 'run-1', step: 10, tokens: 320, uri, sha256 };
+
+    service = await stack.start({ service: 'evaluator', feature: evaluatorModule(SETTINGS) });
+    nc = await connectNats({ servers: stack.nats.url, name: 'evaluator-test' });
+    publisher = new EventPublisher(nc, 'test');
+    watcher = await collectEvents(stack.nats.url, eventSubjects.evalCompleted);
+  });
+
+  after(async () => {
+    await watcher?.close();
+    await nc?.close();
+    await db?.destroy();
+    await stack?.close();
+  });
+
+  const rows = () => db.getRepository(EvalResult).find({ where: { checkpointId: 'ck-1' } });
+  const keys = (list: { task: string; taskVersion: string }[]) => list.map((r) => `${r.task}/${r.taskVersion}`).sort();
+
+  /** True once the evaluator's consumer has nothing pending or in flight. */
+  async function consumerIdle(): Promise<boolean> {
+    const info = await (await jetstreamManager(nc)).consumers.info(streamNames.events, 'evaluator-checkpoints');
+    return info.num_pending === 0 && info.num_ack_pending === 0;
+  }
+
+  it('writes a result per built-in task version and the held-out loss, and publishes eval.completed for each', async () => {
+    await publisher.publish(eventSubjects.checkpointSaved, saved, { id: 'checkpoint-saved:ck-1' });
+    const stored = await eventually('7 results', 120_000, async () => {
+      const list = await rows();
+      return list.length === EXPECTED.length ? list : undefined;
+    });
+    assert.deepEqual(keys(stored), EXPECTED);
+    for (const row of stored) {
+      if (row.task === HELD_OUT_TASK) {
+        assert.ok(row.loss !== null && Math.abs(row.loss - Math.log(vocabSize)) < 0.5, `an untrained model is near uniform: loss ${row.loss}`);
+        assert.ok((row.details?.['bitsPerByte'] as number) > 0);
+        assert.equal(row.acc, null);
+        continue;
+      }
+      assert.equal(row.n, 4, `${row.task}/${row.taskVersion} has EVAL_MAX_ITEMS items`);
+      assert.ok(row.acc !== null && row.acc >= 0 && row.acc <= 1);
+      assert.ok(row.chance !== null && row.chance >= 0 && row.chance <= 0.25 + 1e-9, `${row.task}: chance ${row.chance}`);
+      assert.equal(typeof row.details?.['settingsHash'], 'string');
+      assert.equal(row.accNorm === null, row.task === 'builtin/last-word', 'acc_norm for multiple choice only');
+    }
+    const events = await eventually('7 eval.completed', 30_000, async () => (watcher.events.length >= EXPECTED.length ? watcher.events : undefined));
+    assert.deepEqual(events.map((e) => `${e.task}/${e.taskVersion}`).sort(), EXPECTED);
+    assert.ok(events.every((e) => e.runId === 'run-1' && e.checkpointId === 'ck-1'));
+    assert.ok(events.find((e) => e.task === HELD_OUT_TASK)?.bitsPerByte !== undefined);
+  });
+
+  it('writes nothing twice when the event comes again (a re-publish past the dedupe window, or a redelivery)', async () => {
+    const before = await rows();
+    await publisher.publish(eventSubjects.checkpointSaved, saved, { id: 'checkpoint-saved:ck-1:again' });
+    await eventually('the event to be consumed', 60_000, async () => ((await consumerIdle()) ? true : undefined));
+    const after = await rows();
+    assert.deepEqual(after.map((r) => r.id).sort(), before.map((r) => r.id).sort());
+    // The same results are announced again under the same ids: JetStream drops the repeats.
+    const stream = await (await jetstreamManager(nc)).streams.info(streamNames.events, { subjects_filter: eventSubjects.evalCompleted });
+    assert.equal(stream.state.subjects?.[eventSubjects.evalCompleted], EXPECTED.length);
+  });
+
+  it('two evaluations of one checkpoint at once (two replicas) store each result once', async () => {
+    await db.getRepository(EvalResult).delete({ checkpointId: 'ck-1' });
+    const evaluator = service.app.get(CheckpointEvaluator);
+    const [first, second] = await Promise.all([evaluator.evaluate(saved), evaluator.evaluate(saved)]);
+    assert.deepEqual(keys(await rows()), EXPECTED);
+    assert.deepEqual(keys(first!), EXPECTED);
+    assert.deepEqual(keys(second!), EXPECTED);
+  });
+
+  it('refuses a checkpoint file that does not match the event, saying so', async () => {
+    await db.getRepository(EvalResult).delete({ checkpointId: 'ck-1' });
+    const evaluator = service.app.get(CheckpointEvaluator);
+    await assert.rejects(evaluator.evaluate({ ...saved, sha256: 'f'.repeat(64) }), /has sha256 [0-9a-f]{64}, not the f{64} of checkpoint.saved/);
+  });
+});
+
+describe('insertEvalResult', () => {
+  for (const backend of ['sqlite', 'postgres'] as const) {
+    it(`keeps the first of two concurrent inserts of one checkpoint x task x version (${backend})`, async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'evaluator-insert-'));
+      const schema = `test_evaluator_${process.pid}_${randomBytes(4).toString('hex')}`;
+      const db = await openDatabase(
+        backend === 'sqlite'
+          ? { sqlitePath: join(folder, 'test.sqlite'), migrate: 'run' }
+          : { url: process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test', schema, migrate: 'run' },
+      );
+      try {
+        await seedRun(db, 'artifact://corpora/corpus-1/tokenizer.json', 300);
+        await db.getRepository(Checkpoint).save(db.getRepository(Checkpoint).create({ id: 'ck-1', runId: 'run-1', step: 10, tokens: 320, uri: 'artifact://x', sha256: 'b'.repeat(64) }));
+        const row = (id: string, acc: number): EvalRow => ({
+          id,
+          createdAt: new Date(),
+          checkpointId: 'ck-1',
+          task: 'builtin/book-cloze',
+          taskVersion: 'original',
+          n: 4,
+          acc,
+          accNorm: acc,
+          stderr: 0.1,
+          loss: null,
+          chance: 0.25,
+          majority: 0.5,
+          details: { kind: 'multiple-choice' },
+        });
+        await insertEvalResult(db, row('first', 0.5));
+        await Promise.all([insertEvalResult(db, row('second', 0.75)), insertEvalResult(db, row('third', 1))]);
+        const stored = await db.getRepository(EvalResult).find();
+        assert.deepEqual(
+          stored.map((r) => [r.id, r.acc, r.details]),
+          [['first', 0.5, { kind: 'multiple-choice' }]],
+        );
+      } finally {
+        if (backend === 'postgres') await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await db.destroy();
+        rmSync(folder, { recursive: true, force: true });
+      }
+    });
+  }
+});
