@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { presetNames, presetSpec, type PresetName } from '@downscale/experiments';
+import { evaluate, formatEval, type EvalFlags } from './commands/eval.js';
 import { experimentFits, fitCsv } from './commands/fit.js';
 import { migrate } from './commands/migrate.js';
 import { benchTrain, modelInfo, type ModelFlags } from './commands/model-commands.js';
@@ -130,6 +131,26 @@ withModelFlags(program.command('bench-train'))
   .option('--json', 'print JSON')
   .action(async (flags: ModelFlags & { batch: number; steps: number; backend?: string; json?: boolean }) => {
     process.stdout.write(`${JSON.stringify(await benchTrain(flags), null, flags.json ? undefined : 2)}\n`);
+  });
+
+program
+  .command('eval')
+  .description('score a checkpoint (or a Hugging Face export) on tasks, as the evaluator service does: harness semantics, zero-shot by default')
+  .option('--checkpoint <file>', 'a training checkpoint (checkpoint.safetensors)')
+  .option('--model <hf-dir>', 'an exported Hugging Face folder (config.json, model.safetensors, tokenizer.json) instead')
+  .option('--tokenizer <file>', 'tokenizer.json (default: the one beside the checkpoint or in the model folder)')
+  .requiredOption(
+    '--task <spec...>',
+    'builtin/last-word, builtin/book-cloze, builtin/next-sentence, builtin (all three), <harness task>:<eval.jsonl>[,<train.jsonl>] or a generic multiple-choice .jsonl',
+  )
+  .option('--vocab <file|default>', 'also score each task\'s version simplified to this vocabulary')
+  .option('--max-items <n>', 'score only the first n items of each task', numberFlag('--max-items', { integer: true, min: 1 }))
+  .option('--fewshot <k>', 'demonstrations from the task\'s train split', numberFlag('--fewshot', { integer: true, min: 0 }), 0)
+  .option('--backend <name>', 'tensorflow, webgpu, wasm or cpu (default: the fastest present)')
+  .option('--json', 'print one JSON object per task version and line')
+  .option('--details', 'with --json: each item\'s summed log-likelihood per choice (natural log), prediction and gold')
+  .action(async (flags: EvalFlags) => {
+    process.stdout.write(`${formatEval(await evaluate(flags), flags)}\n`);
   });
 
 try {
