@@ -12,6 +12,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -415,6 +416,78 @@ describe('deploy: manifests agree with the code', () => {
       for (const durable of durables) {
         assert.ok(natsServices[service].durables.includes(durable), `${service}'s durable ${durable} is not in deploy/tools/nats-accounts.mjs`);
       }
+    }
+  });
+
+  it('every package a workspace imports at run time is in its dependencies (images install only those)', () => {
+    const runtimeSources = (dir) => {
+      if (!existsSync(dir)) return [];
+      return readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name);
+        if (['node_modules', '.next', 'dist', 'testing', 'test-fixtures'].includes(name)) return [];
+        if (statSync(path).isDirectory()) return runtimeSources(path);
+        return /\.(ts|tsx|mjs)$/.test(name) && !/\.test\.|test-support|test-fixtures/.test(name) ? [path] : [];
+      });
+    };
+    const builtins = new Set(builtinModules);
+    const problems = [];
+    for (const group of ['apps', 'libs']) {
+      for (const name of readdirSync(join(root, group))) {
+        const manifest = JSON.parse(readFileSync(join(root, group, name, 'package.json'), 'utf8'));
+        const declared = new Set(Object.keys(manifest.dependencies ?? {}));
+        const folders = name === 'dashboard' ? ['app', 'lib'] : ['src'];
+        for (const file of folders.flatMap((f) => runtimeSources(join(root, group, name, f)))) {
+          const text = readFileSync(file, 'utf8');
+          const specifiers = [
+            ...text.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^'"]*?from\s+'([^']+)'/gm),
+            ...text.matchAll(/^\s*import\s+'([^']+)'/gm),
+            ...text.matchAll(/import\(\s*(?:\/\*.*?\*\/\s*)*'([^']+)'\s*\)/g),
+          ].map((m) => m[1]);
+          for (const specifier of specifiers) {
+            if (specifier.startsWith('.') || specifier.startsWith('node:') || builtins.has(specifier)) continue;
+            const packageName = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
+            if (packageName !== manifest.name && !declared.has(packageName)) problems.push(`${manifest.name} imports ${packageName} (${file.slice(root.length + 1)})`);
+          }
+        }
+      }
+    }
+    assert.deepEqual(problems, [], 'add these to the dependencies of the package.json that imports them');
+  });
+
+  it('the Dockerfile is consistent: stages exist before use, global ARGs are redeclared where a stage uses them', () => {
+    const lines = readFileSync(join(root, 'deploy/docker/Dockerfile'), 'utf8')
+      .replace(/\\\n/g, ' ')
+      .split('\n')
+      .filter((l) => l.trim() && !l.trimStart().startsWith('#'));
+    const globalArgs = new Set();
+    const stages = new Set();
+    let stage;
+    let stageArgs = new Set();
+    for (const line of lines) {
+      const [instruction, ...rest] = line.trim().split(/\s+/);
+      if (instruction === 'ARG' && stage === undefined) globalArgs.add(rest[0].split('=')[0]);
+      if (instruction === 'FROM') {
+        const [image, as, name] = rest;
+        const base = image.match(/^\$\{(\w+)\}$/);
+        if (base) assert.ok(globalArgs.has(base[1]), `FROM ${image}: ARG ${base[1]} is not declared before the first FROM`);
+        else if (!image.includes('/') && !image.includes(':')) assert.ok(stages.has(image), `FROM ${image}: no such stage above`);
+        assert.equal(as?.toUpperCase(), 'AS', `FROM ${image} names its stage`);
+        assert.ok(!stages.has(name), `stage ${name} is defined twice`);
+        stages.add(name);
+        stage = name;
+        stageArgs = new Set();
+        continue;
+      }
+      if (instruction === 'ARG') stageArgs.add(rest[0].split('=')[0]);
+      for (const from of line.matchAll(/--from=(\S+)/g)) assert.ok(stages.has(from[1]), `${stage}: --from=${from[1]} is not a stage above`);
+      if (instruction === 'RUN') {
+        for (const [, name] of line.matchAll(/\$\{(\w+)\}/g)) {
+          if (globalArgs.has(name)) assert.ok(stageArgs.has(name), `${stage}: uses \${${name}} without redeclaring ARG ${name} in the stage`);
+        }
+      }
+    }
+    for (const target of ['corpus', 'trainer', 'trainer-gpu', 'evaluator', 'scaling', 'dashboard', 'cli']) {
+      assert.match(readFileSync(join(root, 'deploy/docker/build-images.sh'), 'utf8'), new RegExp(`\\b${target}\\b`), `build-images.sh builds ${target}`);
     }
   });
 
