@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import type { ArtifactStore } from '@downscale/artifacts';
 import { eventSubjects, type CheckpointSaved, type EvalCompleted, type TaskVersion } from '@downscale/contracts';
 import { bundledHoldout } from '@downscale/corpus-io';
-import { heldOutParagraphs, heldOutTextLoss, LlamaLanguageModel, resolveTasks, scoreTask, type ResolvedTask } from '@downscale/evaluation';
+import { fitToWindow, heldOutParagraphs, heldOutTextLoss, LlamaLanguageModel, resolveTasks, scoreTask, type ResolvedTask } from '@downscale/evaluation';
 import { streamNames, type EventPublisher } from '@downscale/messaging';
 import { decodeCheckpoint, LlamaModel, selectBackend } from '@downscale/model';
 import { Checkpoint, EvalResult, Experiment, Run, Tokenizer } from '@downscale/persistence';
@@ -80,13 +80,19 @@ export class CheckpointEvaluator implements OnApplicationBootstrap {
         }
         for (const resolved of pending) {
           signal?.throwIfAborted();
-          // One task that cannot be scored (e.g. a choice longer than the model's context) does not hold up the others.
-          const result = await scoreTask(languageModel, resolved.task).catch((error: unknown) => {
+          // Items with a continuation longer than the model's window cannot be scored by it: left out and counted.
+          const { task, dropped } = fitToWindow(resolved.task, languageModel);
+          if (task.items.length === 0) {
+            log.warn({ task: resolved.name, version: resolved.version, dropped: dropped.length }, "every item is longer than the model's window: not scored");
+            continue;
+          }
+          // One task that cannot be scored does not hold up the others.
+          const result = await scoreTask(languageModel, task).catch((error: unknown) => {
             errors.push(`task "${resolved.name}" (${resolved.version}) could not be scored: ${(error as Error).message}`);
             return undefined;
           });
           if (!result) continue;
-          await insertEvalResult(this.dataSource, resultRow(saved.checkpointId, resolved, result, hash));
+          await insertEvalResult(this.dataSource, resultRow(saved.checkpointId, { ...resolved, task }, result, hash, dropped.length));
           log.info({ task: resolved.name, version: resolved.version, n: result.n, acc: result.acc }, 'task evaluated');
         }
       } finally {

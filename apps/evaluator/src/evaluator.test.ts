@@ -20,7 +20,7 @@ import { CheckpointEvaluator, HELD_OUT_TASK } from './checkpoint-evaluator.js';
 import { evaluatorModule } from './evaluator.module.js';
 import { insertEvalResult, type EvalRow } from './result-rows.js';
 
-const SETTINGS = { maxItems: 4, heldOutBytes: 3000, batchTokens: 2048 };
+const SETTINGS = { maxItems: 4, heldOutBytes: 3000, batchTokens: 512 };
 // Every built-in task in both versions, plus eval loss on the held-out books.
 const EXPECTED = [...BUILTIN_TASK_NAMES.flatMap((task) => [`${task}/original`, `${task}/simplified`]), `${HELD_OUT_TASK}/original`].sort();
 

@@ -18,7 +18,8 @@ export function settingsHash(settings: EvaluatorSettings): string {
 
 const finiteOrNull = (value: number | undefined) => (value !== undefined && Number.isFinite(value) ? value : null);
 
-export function resultRow(checkpointId: string, resolved: ResolvedTask, result: EvaluationResult, settings: string): EvalRow {
+/** `tooLong`: items left out because a continuation is longer than the model's window. */
+export function resultRow(checkpointId: string, resolved: ResolvedTask, result: EvaluationResult, settings: string, tooLong = 0): EvalRow {
   const kindDetails =
     result.kind === 'multiple-choice'
       ? { accNormStderr: finiteOrNull(result.accNormStderr), ties: result.ties, tiesNorm: result.tiesNorm }
@@ -42,6 +43,7 @@ export function resultRow(checkpointId: string, resolved: ResolvedTask, result: 
       kind: result.kind,
       accBootstrap: result.accBootstrap,
       ...kindDetails,
+      ...(tooLong > 0 ? { tooLong } : {}),
       ...(resolved.report ? { filter: { total: resolved.report.total, kept: resolved.report.kept, dropped: resolved.report.dropped } } : {}),
       taskHash: sha256({ items: resolved.task.items, format: resolved.task.format }),
       settingsHash: settings,

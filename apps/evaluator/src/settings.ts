@@ -15,7 +15,7 @@ const positive = (fallback: number) => z.coerce.number({ error: 'must be a numbe
 const environment = z.object({
   EVAL_MAX_ITEMS: positive(200),
   EVAL_HELD_OUT_BYTES: positive(64 * 1024),
-  EVAL_BATCH_TOKENS: positive(2048),
+  EVAL_BATCH_TOKENS: positive(512),
 });
 
 /** Reads the settings, naming every bad variable at once. */

@@ -62,6 +62,7 @@ export {
 } from './bundled-tasks.js';
 export {
   LlamaLanguageModel,
+  fitToWindow,
   heldOutTextLoss,
   type HeldOutLoss,
   type LlamaLanguageModelOptions,

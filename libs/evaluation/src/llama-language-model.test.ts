@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test';
 import { LlamaModel, selectBackend, tf } from '@downscale/model';
 import { trainBpe, type BpeTokenizer } from '@downscale/tokenizer';
 import { heldOutParagraphs } from './held-out-text.js';
-import { heldOutTextLoss, LlamaLanguageModel } from './llama-language-model.js';
+import { fitToWindow, heldOutTextLoss, LlamaLanguageModel } from './llama-language-model.js';
 import { scoreTask } from './scoring.js';
 import { HARNESS_PROMPT_FORMAT, type MultipleChoiceTask } from './tasks.js';
 
@@ -80,6 +80,24 @@ describe('LlamaLanguageModel', () => {
     const reference = model.scoreContinuations(task.items[0]!.choices.map((c) => lm.encodePair({ context: 'The cat sat on the', continuation: ` ${c}` })));
     assert.equal(result.kind, 'multiple-choice');
     if (result.kind === 'multiple-choice') result.items[0]!.logliks.forEach((ll, c) => closeTo(ll, reference[c]!.logLikelihood, 1e-4, `choice ${c}`));
+  });
+
+  it('leaves out the items with a continuation longer than the model\'s window, naming them', () => {
+    const lm = new LlamaLanguageModel(model, tokenizer, { prefixToken: prefix() });
+    const long = Array.from({ length: 12 }, () => 'the cat sat').join(' '); // 36 tokens > 16
+    const task: MultipleChoiceTask = {
+      name: 'window',
+      kind: 'multiple-choice',
+      format: HARNESS_PROMPT_FORMAT,
+      items: [
+        { id: 'short', context: 'The cat sat on the', choices: ['mat', 'hill'], gold: 0 },
+        { id: 'long', context: 'The cat sat on the', choices: ['mat', long], gold: 0 },
+      ],
+    };
+    const { task: fitted, dropped } = fitToWindow(task, lm);
+    assert.deepEqual(dropped, ['long']);
+    assert.deepEqual(fitted.items.map((item) => item.id), ['short']);
+    assert.equal(fitToWindow(fitted, lm).task, fitted, 'a task that fits is returned as it is');
   });
 
   it('refuses requests it cannot score, saying why', async () => {

@@ -20,6 +20,7 @@
  */
 import { tf, type LlamaModel } from '@downscale/model';
 import type { LanguageModel, LoglikelihoodRequest, LoglikelihoodResult } from './language-model.js';
+import type { Task } from './tasks.js';
 
 /** What the adapter needs of a tokenizer (libs/tokenizer's BpeTokenizer fits). */
 export interface TextTokenizer {
@@ -29,7 +30,7 @@ export interface TextTokenizer {
 export interface LlamaLanguageModelOptions {
   /** The token that stands for "start of text" before an empty context (harness: EOT). */
   readonly prefixToken: number;
-  /** Most padded tokens (sequences x longest length) per forward pass. Default 2048. */
+  /** Most padded tokens (sequences x longest length) per forward pass. Default 512 (see BENCHMARKS.md). */
   readonly batchTokens?: number;
   /** Most sequences per forward pass. Default 64; 1 scores one request at a time. */
   readonly maxBatchSize?: number;
@@ -100,7 +101,7 @@ export class LlamaLanguageModel implements LanguageModel {
     readonly tokenizer: TextTokenizer,
     readonly options: LlamaLanguageModelOptions,
   ) {
-    this.batchTokens = options.batchTokens ?? 2048;
+    this.batchTokens = options.batchTokens ?? 512;
     this.maxBatchSize = options.maxBatchSize ?? 64;
     this.reuseContext = options.reuseContext ?? true;
     const vocab = model.config.vocabSize;
@@ -187,45 +188,87 @@ export class LlamaLanguageModel implements LanguageModel {
     results: LoglikelihoodResult[],
   ): void {
     const tokens = new Int32Array(size * length);
-    const gather: number[] = [];
-    const positions: { request: number; flat: number[] }[] = [];
+    // The positions scored in this pass (flat index into [B * T]), each once, and per request
+    // its continuation's slots among them; (slot, token) pairs to pick.
+    const slotOf = new Map<number, number>();
+    const picks: number[] = [];
+    const scored: { request: number; slots: number[] }[] = [];
     for (let b = 0; b < size; b++) {
       const row = start + b;
       tokens.set(inputs[rows[row] as number] as number[], b * length);
       for (const request of requestsOfRow[row] as number[]) {
         const continuation = (requests[request] as TokenRequest).continuation;
         const first = (inputs[request] as number[]).length - continuation.length;
-        const flat = continuation.map((token, j) => {
-          gather.push(b, first + j, token);
-          return b * length + first + j;
+        const slots = continuation.map((token, j) => {
+          const flat = b * length + first + j;
+          let slot = slotOf.get(flat);
+          if (slot === undefined) {
+            slot = slotOf.size;
+            slotOf.set(flat, slot);
+          }
+          picks.push(slot, token);
+          return slot;
         });
-        positions.push({ request, flat });
+        scored.push({ request, slots });
       }
     }
     const [logSumExp, argMax, picked] = tf.tidy(() => {
       const logits = this.model.forward(tf.tensor2d(tokens, [size, length], 'int32')); // [B, T, V]
-      return [
-        tf.logSumExp(logits, 2),
-        tf.argMax(logits, 2),
-        tf.gatherND(logits, tf.tensor2d(gather, [gather.length / 3, 3], 'int32')),
-      ] as const;
+      // Only the scored positions go through the softmax: [K, V].
+      const rowsScored = tf.gather(tf.reshape(logits, [size * length, this.model.config.vocabSize]), tf.tensor1d([...slotOf.keys()], 'int32'));
+      return [tf.logSumExp(rowsScored, 1), tf.argMax(rowsScored, 1), tf.gatherND(rowsScored, tf.tensor2d(picks, [picks.length / 2, 2], 'int32'))] as const;
     });
     const lse = logSumExp.dataSync();
     const best = argMax.dataSync();
     const logits = picked.dataSync();
     tf.dispose([logSumExp, argMax, picked]);
     let k = 0;
-    for (const { request, flat } of positions) {
+    for (const { request, slots } of scored) {
       const continuation = (requests[request] as TokenRequest).continuation;
       let logprob = 0;
       let isGreedy = true;
-      flat.forEach((position, j) => {
-        logprob += (logits[k++] as number) - (lse[position] as number);
-        if (best[position] !== continuation[j]) isGreedy = false;
+      slots.forEach((slot, j) => {
+        logprob += (logits[k++] as number) - (lse[slot] as number);
+        if (best[slot] !== continuation[j]) isGreedy = false;
       });
       results[request] = { logprob, isGreedy };
     }
   }
+}
+
+/** The continuations an item of a task is scored on, after their contexts (as scoring.ts builds them, without few-shot prefixes). */
+function itemRequests(task: Task, index: number): LoglikelihoodRequest[] {
+  const delimiter = task.format.targetDelimiter;
+  switch (task.kind) {
+    case 'multiple-choice': {
+      const item = task.items[index]!;
+      return item.choices.map((choice) => ({ context: item.context, continuation: delimiter + choice }));
+    }
+    case 'minimal-pair': {
+      const item = task.items[index]!;
+      return [item.good, item.bad].map((sentence) => ({ context: '', continuation: delimiter + sentence }));
+    }
+    case 'cloze': {
+      const item = task.items[index]!;
+      return [{ context: item.context, continuation: delimiter + item.target }];
+    }
+  }
+}
+
+/**
+ * The task without the items that have a continuation longer than the model's input window,
+ * which no causal LM of that context can score (the harness refuses them); their ids are
+ * returned so that the result can say how many were left out.
+ */
+export function fitToWindow<T extends Task>(task: T, languageModel: LlamaLanguageModel): { task: T; dropped: string[] } {
+  const window = languageModel.model.maxInputLength;
+  const dropped: string[] = [];
+  const items = task.items.filter((item, index) => {
+    const fits = itemRequests(task, index).every((request) => languageModel.encodePair(request).continuation.length <= window);
+    if (!fits) dropped.push(item.id);
+    return fits;
+  });
+  return { task: dropped.length === 0 ? task : ({ ...task, items } as T), dropped };
 }
 
 export interface HeldOutLoss {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { LlamaLanguageModel, resolveTasks, scoreTask, type EvaluationResult, type ResolvedTask } from '@downscale/evaluation';
+import { fitToWindow, LlamaLanguageModel, resolveTasks, scoreTask, type EvaluationResult, type ResolvedTask } from '@downscale/evaluation';
 import { decodeCheckpoint, LlamaModel, readHuggingFaceDir, selectBackend } from '@downscale/model';
 import { resolveVocabulary } from '@downscale/simplify';
 import { loadTokenizer } from '@downscale/tokenizer';
@@ -55,7 +55,12 @@ export async function evaluate(flags: EvalFlags): Promise<EvalReport[]> {
     const languageModel = new LlamaLanguageModel(model, tokenizer, { prefixToken: tokenizer.specialTokenIds.eos });
     const reports: EvalReport[] = [];
     for (const resolved of tasks.filter((t: ResolvedTask) => t.task.items.length > 0)) {
-      const result = await scoreTask(languageModel, resolved.task, { fewShot: { k: flags.fewshot } });
+      const { task, dropped } = fitToWindow(resolved.task, languageModel);
+      if (dropped.length > 0) {
+        process.stderr.write(`${resolved.name} (${resolved.version}): ${dropped.length} item(s) left out, a continuation is longer than the model's ${model.maxInputLength} tokens: ${dropped.slice(0, 5).join(', ')}${dropped.length > 5 ? ', ...' : ''}\n`);
+      }
+      if (task.items.length === 0) continue;
+      const result = await scoreTask(languageModel, task, { fewShot: { k: flags.fewshot } });
       reports.push({ task: resolved.name, version: resolved.version, result });
     }
     return reports;
