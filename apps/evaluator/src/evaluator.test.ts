@@ -160,6 +160,20 @@ describe('evaluator service: scores each saved checkpoint once', () => {
     assert.deepEqual(keys(second!), EXPECTED);
   });
 
+  it('stores what it can score when the experiment names a task it cannot load, and fails naming that task', async () => {
+    await db.getRepository(EvalResult).delete({ checkpointId: 'ck-1' });
+    const experiments = db.getRepository(Experiment);
+    const experiment = await experiments.findOneByOrFail({ id: 'exp-eval' });
+    await experiments.update({ id: 'exp-eval' }, { spec: { ...experiment.spec, tasks: ['builtin/last-word', 'no-such-task'] } });
+    try {
+      const evaluator = service.app.get(CheckpointEvaluator);
+      await assert.rejects(evaluator.evaluate(saved), /1 task\(s\) not evaluated:\n {2}task "no-such-task" is not a task name or task file; accepted:/);
+      assert.deepEqual(keys(await rows()), ['builtin/last-word/original', 'builtin/last-word/simplified', `${HELD_OUT_TASK}/original`]);
+    } finally {
+      await experiments.update({ id: 'exp-eval' }, { spec: experiment.spec });
+    }
+  });
+
   it('refuses a checkpoint file that does not match the event, saying so', async () => {
     await db.getRepository(EvalResult).delete({ checkpointId: 'ck-1' });
     const evaluator = service.app.get(CheckpointEvaluator);
