@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { LlamaModel, selectBackend, tf } from '@downscale/model';
+import { decodeSafetensors, exportHuggingFace, importHuggingFace, LlamaModel, parameterSpecs, resolveModelConfig, selectBackend, tf } from '@downscale/model';
 import { trainBpe, type BpeTokenizer } from '@downscale/tokenizer';
 import { heldOutParagraphs } from './held-out-text.js';
+import { referenceLogProbs } from './reference-llama.test-helper.js';
 import { fitToWindow, heldOutTextLoss, LlamaLanguageModel } from './llama-language-model.js';
 import { scoreTask } from './scoring.js';
 import { HARNESS_PROMPT_FORMAT, type MultipleChoiceTask } from './tasks.js';
@@ -105,6 +106,44 @@ describe('LlamaLanguageModel', () => {
     await assert.rejects(lm.loglikelihood([{ context: 'The cat', continuation: '   ' }]), /encodes to no tokens/);
     await assert.rejects(lm.scoreTokens([{ context: [1], continuation: [tokenizer.vocabSize] }]), /outside the model's vocabulary/);
     assert.throws(() => new LlamaLanguageModel(model, tokenizer, { prefixToken: -1 }), /prefixToken -1/);
+  });
+});
+
+describe('LlamaLanguageModel against an independent float64 Hugging Face LLaMA forward pass', () => {
+  it('gives the same log-likelihoods (1e-4) and greediness on the exported weights, RoPE scaling and truncation included', async () => {
+    assert.equal(await selectBackend('cpu'), 'cpu');
+    const tokenizer = await trainBpe(TEXTS, { vocabSize: 120 });
+    // Large random weights, so that the log-probabilities are far from uniform.
+    const config = resolveModelConfig({ hiddenSize: 16, numLayers: 2, numHeads: 2, vocabSize: tokenizer.vocabSize, contextLength: 8, ropeScalingFactor: 2 });
+    let state = 12345;
+    const uniform = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+    const values = new Map(parameterSpecs(config).map((spec) => [spec.name, Float32Array.from({ length: spec.shape.reduce((a, b) => a * b, 1) }, () => (spec.init === 'ones' ? 1 + 0.2 * uniform() : 0.6 * uniform()))]));
+    const original = LlamaModel.fromValues(config, values);
+    const exported = exportHuggingFace(original);
+    original.dispose();
+    const model = importHuggingFace(exported.config as unknown as Record<string, unknown>, exported.safetensors);
+    const tensors = decodeSafetensors(exported.safetensors).tensors;
+    const lm = new LlamaLanguageModel(model, tokenizer, { prefixToken: tokenizer.specialTokenIds.eos });
+    const requests = [
+      { context: 'The cat sat on the', continuation: ' mat.' },
+      { context: 'The cat sat on the', continuation: ' hill' },
+      { context: '', continuation: ' Once upon a time' },
+      { context: 'A little bird sang in the tree, and the children played in the sun all', continuation: ' day.' }, // cut to the last 16 tokens
+    ];
+    const results = await lm.loglikelihood(requests);
+    requests.forEach((request, i) => {
+      const { context, continuation } = lm.encodePair(request);
+      const input = [...context, ...continuation].slice(-(model.maxInputLength + 1)).slice(0, -1);
+      assert.ok(i < 3 || context.length + continuation.length > model.maxInputLength + 1, 'the last request is truncated');
+      const logProbs = referenceLogProbs(exported.config, tensors, input);
+      const first = input.length - continuation.length;
+      const expected = continuation.reduce((sum, token, j) => sum + (logProbs[first + j]![token] as number), 0);
+      const greedy = continuation.every((token, j) => logProbs[first + j]!.indexOf(Math.max(...logProbs[first + j]!)) === token);
+      closeTo(results[i]!.logprob, expected, 1e-4, `request ${i}`);
+      assert.equal(results[i]!.isGreedy, greedy, `request ${i} greedy`);
+    });
+    assert.ok(Math.abs(results[0]!.logprob - results[1]!.logprob) > 0.1, 'the weights make a difference between choices');
+    model.dispose();
   });
 });
 
