@@ -11,7 +11,7 @@ import { ARTIFACT_STORE, ConsumerHost, DATA_SOURCE, EVENT_PUBLISHER, LOGGER } fr
 import { resolveVocabulary } from '@downscale/simplify';
 import { loadTokenizer } from '@downscale/tokenizer';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { heldOutRow, insertEvalResult, resultRow, settingsHash, toEvalCompleted } from './result-rows.js';
 import type { EvaluatorSettings } from './settings.js';
 
@@ -56,6 +56,46 @@ export class CheckpointEvaluator implements OnApplicationBootstrap {
       exactlyOnce: false,
       handler: async (envelope, context) => void (await this.evaluate(envelope.payload, AbortSignal.any([context.signal, this.consumers.shuttingDown]))),
     });
+    const announced = await this.backfill();
+    if (announced > 0) this.logger.info({ announced }, 'checkpoints with missing results announced again');
+  }
+
+  /**
+   * Announces again (checkpoint.saved) every checkpoint that lacks a result for one of its
+   * experiment's task versions: tasks added to an experiment after it ran, or events that were
+   * dead-lettered. The shared durable consumer then scores only what is missing. Each
+   * announcement's id names the missing results, so replicas starting together send it once.
+   * Runs at every start, once the consumer is taking events.
+   */
+  async backfill(): Promise<number> {
+    let announced = 0;
+    for (const experiment of await this.dataSource.getRepository(Experiment).find()) {
+      const resolved = await this.tasksFor(experiment).catch((error: unknown) => {
+        this.logger.error({ experimentId: experiment.id, err: error }, "back-fill: the experiment's tasks cannot be resolved; its checkpoints are not checked");
+        return undefined;
+      });
+      if (!resolved) continue;
+      const { tasks } = resolved;
+      const expected = [...tasks.filter((t) => t.task.items.length > 0).map((t) => key(t.name, t.version)), key(HELD_OUT_TASK, 'original')];
+      for (const run of await this.dataSource.getRepository(Run).find({ where: { experimentId: experiment.id }, select: { id: true } })) {
+        const checkpoints = await this.dataSource.getRepository(Checkpoint).find({ where: { runId: run.id } });
+        if (checkpoints.length === 0) continue;
+        const results = await this.dataSource.getRepository(EvalResult).find({
+          where: { checkpointId: In(checkpoints.map((c) => c.id)) },
+          select: { checkpointId: true, task: true, taskVersion: true },
+        });
+        const have = new Set(results.map((r) => `${r.checkpointId}\u0000${key(r.task, r.taskVersion)}`));
+        for (const checkpoint of checkpoints) {
+          const missing = expected.filter((k) => !have.has(`${checkpoint.id}\u0000${k}`));
+          if (missing.length === 0) continue;
+          const { id: checkpointId, runId, step, tokens, uri, sha256 } = checkpoint;
+          const missingHash = createHash('sha256').update(missing.join('\n')).digest('hex').slice(0, 16);
+          await this.publisher.publish(eventSubjects.checkpointSaved, { checkpointId, runId, step, tokens, uri, sha256 }, { id: `checkpoint-backfill:${checkpointId}:${missingHash}` });
+          announced++;
+        }
+      }
+    }
+    return announced;
   }
 
   /** Scores what is missing for the checkpoint and (re)publishes eval.completed for every result. */
