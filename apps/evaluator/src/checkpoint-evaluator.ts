@@ -110,7 +110,7 @@ export class CheckpointEvaluator implements OnApplicationBootstrap {
     const pending = tasks.filter((t) => t.task.items.length > 0 && !done.has(key(t.name, t.version)));
     const heldOutPending = !done.has(key(HELD_OUT_TASK, 'original'));
     if (pending.length > 0 || heldOutPending) {
-      const languageModel = await this.load(saved, run);
+      const languageModel = await this.load(saved, run, signal);
       try {
         const hash = settingsHash(this.settings);
         if (heldOutPending) {
@@ -128,6 +128,7 @@ export class CheckpointEvaluator implements OnApplicationBootstrap {
           }
           // One task that cannot be scored does not hold up the others.
           const result = await scoreTask(languageModel, task).catch((error: unknown) => {
+            if (signal?.aborted) throw error;
             errors.push(`task "${resolved.name}" (${resolved.version}) could not be scored: ${(error as Error).message}`);
             return undefined;
           });
@@ -181,7 +182,7 @@ export class CheckpointEvaluator implements OnApplicationBootstrap {
   }
 
   /** The checkpoint's weights (checked against the event's sha256) and its run's tokenizer. */
-  private async load(saved: CheckpointSaved, run: Run): Promise<LlamaLanguageModel> {
+  private async load(saved: CheckpointSaved, run: Run, signal: AbortSignal | undefined): Promise<LlamaLanguageModel> {
     this.backend ??= selectBackend();
     await this.backend;
     const bytes = await this.artifacts.readFile(saved.uri);
@@ -198,6 +199,6 @@ export class CheckpointEvaluator implements OnApplicationBootstrap {
       throw new Error(`checkpoint ${saved.checkpointId} has a vocabulary of ${config.vocabSize} tokens but its run's tokenizer ${tokenizerRow.id} has ${tokenizer.vocabSize}`);
     }
     const model = LlamaModel.fromValues(config, weights);
-    return new LlamaLanguageModel(model, tokenizer, { prefixToken: tokenizer.specialTokenIds.eos, batchTokens: this.settings.batchTokens });
+    return new LlamaLanguageModel(model, tokenizer, { prefixToken: tokenizer.specialTokenIds.eos, batchTokens: this.settings.batchTokens, ...(signal ? { signal } : {}) });
   }
 }

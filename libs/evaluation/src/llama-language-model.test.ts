@@ -106,6 +106,10 @@ describe('LlamaLanguageModel', () => {
     await assert.rejects(lm.loglikelihood([{ context: 'The cat', continuation: '   ' }]), /encodes to no tokens/);
     await assert.rejects(lm.scoreTokens([{ context: [1], continuation: [tokenizer.vocabSize] }]), /outside the model's vocabulary/);
     assert.throws(() => new LlamaLanguageModel(model, tokenizer, { prefixToken: -1 }), /prefixToken -1/);
+    const stop = new AbortController();
+    stop.abort(new Error('the service is shutting down'));
+    const stopped = new LlamaLanguageModel(model, tokenizer, { prefixToken: prefix(), signal: stop.signal });
+    await assert.rejects(stopped.loglikelihood([{ context: 'The cat', continuation: ' sat' }]), /the service is shutting down/);
   });
 });
 

@@ -36,6 +36,8 @@ export interface LlamaLanguageModelOptions {
   readonly maxBatchSize?: number;
   /** Read requests whose input is a prefix of another's from that forward pass. Default true. */
   readonly reuseContext?: boolean;
+  /** Checked between forward passes: scoring stops with its reason (e.g. a service shutting down). */
+  readonly signal?: AbortSignal;
 }
 
 /** A request in token ids: score `continuation` after `context` (non-empty both). */
@@ -166,6 +168,7 @@ export class LlamaLanguageModel implements LanguageModel {
     const results = new Array<LoglikelihoodResult>(requests.length);
     let start = 0;
     while (start < rows.length) {
+      this.options.signal?.throwIfAborted();
       const length = (inputs[rows[start] as number] as number[]).length;
       const size = Math.max(1, Math.min(this.maxBatchSize, Math.floor(this.batchTokens / length), rows.length - start));
       this.scoreBatch(start, size, length, rows, requestsOfRow, inputs, requests, results);
