@@ -20,6 +20,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <nav aria-label="Main">
               <Link href="/">Overview</Link>
               <Link href="/runs">Runs</Link>
+              <Link href="/curves">Curves</Link>
+              <Link href="/scaling">Scaling</Link>
+              <Link href="/evaluations">Evaluations</Link>
             </nav>
           </div>
         </header>

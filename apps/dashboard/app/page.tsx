@@ -1,8 +1,8 @@
 import Link from 'next/link';
-import { databaseTarget, loadExperiments, loadRuns, type RunRow } from '../lib/database';
+import { databaseTarget, loadExperiments, loadRuns, type RunTableRow } from '../lib/database';
 import { formatDate, formatText } from '../lib/format';
 import { checkServices, type ServiceHealth } from '../lib/services';
-import { Badge, Empty, ErrorBox, RunsTable } from './components';
+import { Badge, Empty, ErrorBox, noExperimentsYet, RunsTable } from './components';
 
 export const dynamic = 'force-dynamic';
 
@@ -32,7 +32,7 @@ function ServiceCard({ health }: { health: ServiceHealth }) {
   );
 }
 
-function stateCounts(runs: RunRow[], experimentId: string): string {
+function stateCounts(runs: RunTableRow[], experimentId: string): string {
   const counts = new Map<string, number>();
   for (const run of runs) if (run.experimentId === experimentId) counts.set(run.state, (counts.get(run.state) ?? 0) + 1);
   if (counts.size === 0) return 'no runs';
@@ -61,7 +61,7 @@ export default async function OverviewPage() {
       {!experiments.ok ? (
         <ErrorBox title="The experiments could not be read from the database">{experiments.error}</ErrorBox>
       ) : experiments.value.length === 0 ? (
-        <Empty>No experiments yet.</Empty>
+        <Empty>{noExperimentsYet}</Empty>
       ) : (
         <div className="table-wrap">
           <table className="data" data-testid="experiments-table">
@@ -97,7 +97,9 @@ export default async function OverviewPage() {
       {!runs.ok ? (
         <ErrorBox title="The runs could not be read from the database">{runs.error}</ErrorBox>
       ) : runs.value.length === 0 ? (
-        <Empty>No runs yet.</Empty>
+        <Empty>
+          No runs yet: start one with <code>npm start</code> (the demo experiment queues its grid of runs).
+        </Empty>
       ) : (
         <>
           <RunsTable runs={runs.value.slice(0, recentRuns)} />

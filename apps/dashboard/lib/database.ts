@@ -4,7 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type * as Persistence from '@downscale/persistence';
-import type { Experiment, RunSummary } from '@downscale/persistence';
+import type { Experiment } from '@downscale/persistence';
+import type { RunTableRow } from './runs-view';
 
 type PersistenceModule = typeof Persistence;
 type DataSource = Awaited<ReturnType<PersistenceModule['openDatabase']>>;
@@ -27,21 +28,62 @@ export interface ExperimentRow {
   createdAt: string | null;
 }
 
-export interface RunRow {
+export type { RunTableRow } from './runs-view';
+
+export interface RunDetail extends RunTableRow {
+  config: Record<string, unknown>;
+  corpusId: string | null;
+  failureReason: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** One metric point as the charts need it. */
+export interface CurvePoint {
+  step: number;
+  tokens: number;
+  flops: number;
+  trainLoss: number | null;
+  evalLoss: number | null;
+}
+
+export interface CheckpointRow {
   id: string;
-  experimentId: string;
-  experimentName: string | null;
-  hiddenSize: number | null;
-  layers: number | null;
-  /** All parameters, embeddings included. */
+  runId: string;
+  step: number;
+  tokens: number;
+  uri: string;
+  variant: string | null;
   params: number | null;
   paramsNonEmbedding: number | null;
-  variant: string | null;
+  hiddenSize: number | null;
+  layers: number | null;
   seed: number | null;
-  state: string;
-  lastStep: number | null;
-  lastTrainLoss: number | null;
-  bestEvalLoss: number | null;
+}
+
+export interface EvalRow {
+  checkpointId: string;
+  task: string;
+  taskVersion: string;
+  n: number;
+  acc: number | null;
+  accNorm: number | null;
+  stderr: number | null;
+  loss: number | null;
+  chance: number | null;
+}
+
+export interface FitRow {
+  id: string;
+  form: string;
+  variant: string;
+  version: number;
+  inputs: string[];
+  parameters: Record<string, number>;
+  intervals: Record<string, [number, number]>;
+  runIds: string[];
+  r2LogSpace: number | null;
+  createdAt: string | null;
 }
 
 const queryTimeoutMs = 5_000;
@@ -168,24 +210,6 @@ function toExperimentRow(e: Experiment): ExperimentRow {
   return { id: e.id, name: e.name, preset: str(e.preset), state: str(e.state), createdAt: iso(e.createdAt) };
 }
 
-function toRunRow(r: RunSummary, names: Map<string, string>): RunRow {
-  return {
-    id: r.id,
-    experimentId: r.experimentId,
-    experimentName: names.get(r.experimentId) ?? null,
-    hiddenSize: num(r.hiddenSize),
-    layers: num(r.layers),
-    params: num(r.paramsTotal),
-    paramsNonEmbedding: num(r.paramsNonEmbedding),
-    variant: str(r.variant),
-    seed: num(r.seed),
-    state: String(r.state),
-    lastStep: num(r.lastStep),
-    lastTrainLoss: num(r.lastTrainLoss),
-    bestEvalLoss: num(r.bestEvalLoss),
-  };
-}
-
 async function experimentsOf(ds: DataSource): Promise<Experiment[]> {
   const { Experiment } = await persistence();
   return ds.getRepository(Experiment).find({ order: { createdAt: 'DESC' } });
@@ -195,11 +219,223 @@ export function loadExperiments(): Promise<Loaded<ExperimentRow[]>> {
   return load('listing experiments', async (ds) => (await experimentsOf(ds)).map(toExperimentRow));
 }
 
-export function loadRuns(filter: { experimentId?: string } = {}): Promise<Loaded<RunRow[]>> {
-  return load('listing runs', async (ds) => {
-    const { listRuns } = await persistence();
-    const [experiments, runs] = await Promise.all([experimentsOf(ds), listRuns(ds, filter)]);
-    const names = new Map(experiments.map((e) => [e.id, e.name]));
-    return runs.map((r) => toRunRow(r, names));
+type RawRow = Record<string, unknown>;
+
+function toRunRow(r: RawRow): RunTableRow {
+  return {
+    id: String(r.id),
+    experimentId: String(r.experimentId),
+    experimentName: str(r.experimentName),
+    hiddenSize: num(r.hiddenSize),
+    layers: num(r.layers),
+    params: num(r.paramsTotal),
+    paramsNonEmbedding: num(r.paramsNonEmbedding),
+    variant: str(r.variant),
+    seed: num(r.seed),
+    state: String(r.state),
+    backend: str(r.backend),
+    lastStep: num(r.lastStep),
+    lastTokens: num(r.lastTokens),
+    lastTrainLoss: num(r.lastTrainLoss),
+    lastEvalLoss: num(r.lastEvalLoss),
+    bestEvalLoss: num(r.bestEvalLoss),
+    createdAt: iso(r.createdAt),
+  };
+}
+
+function parseJson<T>(value: unknown, fallback: T): T {
+  if (typeof value !== 'string') return (value as T) ?? fallback;
+  try {
+    return JSON.parse(value) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * Runs with their metric summaries, in one query: each summary is a correlated subquery
+ * shaped as ORDER BY ... LIMIT 1 on an index that starts with run_id (the primary key
+ * (run_id, step), or (run_id, eval_loss)), so a run costs a few index seeks, never a scan
+ * of its points, however long it has trained.
+ */
+async function queryRuns(ds: DataSource, where: { experimentId?: string; runId?: string }, detail: boolean): Promise<RawRow[]> {
+  const { MetricPoint, Run } = await persistence();
+  type Sub = ReturnType<DataSource['createQueryBuilder']>;
+  const latest = (column: string, orderBy = 'step', direction: 'ASC' | 'DESC' = 'DESC') => (sub: Sub) =>
+    sub
+      .select(`point.${column}`)
+      .from(MetricPoint, 'point')
+      .where('point.runId = run.id')
+      .andWhere(`point.${column} IS NOT NULL`)
+      .orderBy(`point.${orderBy}`, direction)
+      .limit(1);
+  const query = ds
+    .getRepository(Run)
+    .createQueryBuilder('run')
+    .leftJoin('run.experiment', 'experiment')
+    .select('run.id', 'id')
+    .addSelect('run.experimentId', 'experimentId')
+    .addSelect('experiment.name', 'experimentName');
+  for (const column of ['hiddenSize', 'layers', 'paramsTotal', 'paramsNonEmbedding', 'variant', 'seed', 'state', 'backend', 'createdAt']) {
+    query.addSelect(`run.${column}`, column);
+  }
+  if (detail) for (const column of ['config', 'corpusId', 'failureReason', 'startedAt', 'finishedAt']) query.addSelect(`run.${column}`, column);
+  query
+    .addSelect(latest('step'), 'lastStep')
+    .addSelect(latest('tokens'), 'lastTokens')
+    .addSelect(latest('trainLoss'), 'lastTrainLoss')
+    .addSelect(latest('evalLoss'), 'lastEvalLoss')
+    .addSelect(latest('evalLoss', 'evalLoss', 'ASC'), 'bestEvalLoss')
+    .orderBy('run.createdAt', 'DESC')
+    .addOrderBy('run.id', 'ASC');
+  if (where.experimentId !== undefined) query.andWhere('run.experimentId = :experimentId', { experimentId: where.experimentId });
+  if (where.runId !== undefined) query.andWhere('run.id = :runId', { runId: where.runId });
+  return query.getRawMany<RawRow>();
+}
+
+export function loadRuns(filter: { experimentId?: string } = {}): Promise<Loaded<RunTableRow[]>> {
+  return load('listing runs', async (ds) => (await queryRuns(ds, filter, false)).map(toRunRow));
+}
+
+/** One run with its configuration; null when there is no such run. */
+export function loadRun(runId: string): Promise<Loaded<RunDetail | null>> {
+  return load(`reading run ${runId}`, async (ds) => {
+    const [raw] = await queryRuns(ds, { runId }, true);
+    if (!raw) return null;
+    return {
+      ...toRunRow(raw),
+      config: parseJson<Record<string, unknown>>(raw.config, {}),
+      corpusId: str(raw.corpusId),
+      failureReason: str(raw.failureReason),
+      startedAt: iso(raw.startedAt),
+      finishedAt: iso(raw.finishedAt),
+    };
+  });
+}
+
+/** The metric points of each run, in step order, optionally only those with a step in [fromStep, toStep]. */
+export function loadCurves(runIds: readonly string[], range: { fromStep?: number; toStep?: number } = {}): Promise<Loaded<Map<string, CurvePoint[]>>> {
+  return load('reading metric curves', async (ds) => {
+    const curves = new Map<string, CurvePoint[]>(runIds.map((id) => [id, []]));
+    if (runIds.length === 0) return curves;
+    const { MetricPoint } = await persistence();
+    const query = ds
+      .getRepository(MetricPoint)
+      .createQueryBuilder('point')
+      .select('point.runId', 'runId')
+      .addSelect('point.step', 'step')
+      .addSelect('point.tokens', 'tokens')
+      .addSelect('point.flopsKaplan', 'flops')
+      .addSelect('point.trainLoss', 'trainLoss')
+      .addSelect('point.evalLoss', 'evalLoss')
+      .where('point.runId IN (:...runIds)', { runIds: [...runIds] });
+    if (range.fromStep !== undefined) query.andWhere('point.step >= :fromStep', { fromStep: range.fromStep });
+    if (range.toStep !== undefined) query.andWhere('point.step <= :toStep', { toStep: range.toStep });
+    const rows = await query.orderBy('point.runId', 'ASC').addOrderBy('point.step', 'ASC').getRawMany<RawRow>();
+    for (const r of rows) {
+      curves.get(String(r.runId))?.push({
+        step: Number(r.step),
+        tokens: Number(r.tokens),
+        flops: Number(r.flops),
+        trainLoss: num(r.trainLoss),
+        evalLoss: num(r.evalLoss),
+      });
+    }
+    return curves;
+  });
+}
+
+/** Checkpoints (with their run's size and variant) and their evaluation results, of an experiment or of one run. */
+export function loadEvaluations(where: { experimentId: string } | { runId: string }): Promise<Loaded<{ checkpoints: CheckpointRow[]; results: EvalRow[] }>> {
+  return load('reading checkpoints and evaluation results', async (ds) => {
+    const { Checkpoint, EvalResult } = await persistence();
+    const [column, value] = 'runId' in where ? ['run.id', where.runId] : ['run.experimentId', where.experimentId];
+    const checkpoints = await ds
+      .getRepository(Checkpoint)
+      .createQueryBuilder('checkpoint')
+      .innerJoin('checkpoint.run', 'run')
+      .select('checkpoint.id', 'id')
+      .addSelect('checkpoint.runId', 'runId')
+      .addSelect('checkpoint.step', 'step')
+      .addSelect('checkpoint.tokens', 'tokens')
+      .addSelect('checkpoint.uri', 'uri')
+      .addSelect('run.variant', 'variant')
+      .addSelect('run.paramsTotal', 'paramsTotal')
+      .addSelect('run.paramsNonEmbedding', 'paramsNonEmbedding')
+      .addSelect('run.hiddenSize', 'hiddenSize')
+      .addSelect('run.layers', 'layers')
+      .addSelect('run.seed', 'seed')
+      .where(`${column} = :value`, { value })
+      .orderBy('run.paramsTotal', 'ASC')
+      .addOrderBy('checkpoint.runId', 'ASC')
+      .addOrderBy('checkpoint.step', 'ASC')
+      .getRawMany<RawRow>();
+    const results = await ds
+      .getRepository(EvalResult)
+      .createQueryBuilder('result')
+      .innerJoin('result.checkpoint', 'checkpoint')
+      .innerJoin('checkpoint.run', 'run')
+      .select('result.checkpointId', 'checkpointId')
+      .addSelect('result.task', 'task')
+      .addSelect('result.taskVersion', 'taskVersion')
+      .addSelect('result.n', 'n')
+      .addSelect('result.acc', 'acc')
+      .addSelect('result.accNorm', 'accNorm')
+      .addSelect('result.stderr', 'stderr')
+      .addSelect('result.loss', 'loss')
+      .addSelect('result.chance', 'chance')
+      .where(`${column} = :value`, { value })
+      .orderBy('result.task', 'ASC')
+      .addOrderBy('result.taskVersion', 'ASC')
+      .getRawMany<RawRow>();
+    return {
+      checkpoints: checkpoints.map((c) => ({
+        id: String(c.id),
+        runId: String(c.runId),
+        step: Number(c.step),
+        tokens: Number(c.tokens),
+        uri: String(c.uri),
+        variant: str(c.variant),
+        params: num(c.paramsTotal),
+        paramsNonEmbedding: num(c.paramsNonEmbedding),
+        hiddenSize: num(c.hiddenSize),
+        layers: num(c.layers),
+        seed: num(c.seed),
+      })),
+      results: results.map((r) => ({
+        checkpointId: String(r.checkpointId),
+        task: String(r.task),
+        taskVersion: String(r.taskVersion),
+        n: Number(r.n),
+        acc: num(r.acc),
+        accNorm: num(r.accNorm),
+        stderr: num(r.stderr),
+        loss: num(r.loss),
+        chance: num(r.chance),
+      })),
+    };
+  });
+}
+
+/** Every stored version of an experiment's scaling fits, newest version first. */
+export function loadFits(experimentId: string): Promise<Loaded<FitRow[]>> {
+  return load('reading scaling fits', async (ds) => {
+    const { ScalingFit } = await persistence();
+    const fits = await ds.getRepository(ScalingFit).find({ where: { experimentId }, order: { version: 'DESC' } });
+    return fits.map((f) => {
+      const r2 = (f.diagnostics as { r2LogSpace?: unknown }).r2LogSpace;
+      return {
+        id: f.id,
+        form: f.form,
+        variant: f.variant,
+        version: f.version,
+        inputs: f.inputs,
+        parameters: f.parameters,
+        intervals: f.intervals,
+        runIds: f.runIds,
+        r2LogSpace: typeof r2 === 'number' ? r2 : null,
+        createdAt: iso(f.createdAt),
+      };
+    });
   });
 }

@@ -35,3 +35,9 @@ export function formatDate(value: Date | string | null | undefined): string {
   if (Number.isNaN(date.getTime())) return String(value);
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/** An evaluation result: its accuracy as a percentage, or the loss of a held-out loss task. */
+export function formatScore(result: { acc: number | null; loss: number | null }): string {
+  if (result.acc !== null) return `${(result.acc * 100).toFixed(1)}%`;
+  return result.loss !== null ? `loss ${formatLoss(result.loss)}` : missing;
+}

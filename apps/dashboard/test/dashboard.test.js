@@ -1,16 +1,20 @@
 // End-to-end test of the built dashboard (`next build` first): a temporary SQLite database
-// with one experiment and two runs, fake service health endpoints, then `next start` and
-// plain HTTP requests against the pages and the health route.
-/* global AbortSignal */
+// seeded with an experiment, runs of four sizes on both corpus variants, their metric points,
+// checkpoints, evaluation results and scaling fits; a private NATS server with JetStream;
+// fake service health endpoints; then `next start`, plain HTTP requests, and Debian's Chromium
+// (screenshots of each view go to apps/dashboard/test-results/).
+/* global AbortSignal, window, document */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Experiment, MetricPoint, openDatabase, Run } from '@downscale/persistence';
+import { eventSubjects } from '@downscale/contracts';
+import { connectNats, ensureStreams, EventPublisher, startNatsServer } from '@downscale/messaging';
+import { Checkpoint, EvalResult, Experiment, MetricPoint, openDatabase, Run, ScalingFit } from '@downscale/persistence';
 import { chromium } from 'playwright-core';
 
 const appDir = resolve(import.meta.dirname, '..');
@@ -21,6 +25,26 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const experimentId = 'exp-dashboard-test';
 const runIds = ['run-dashboard-test-a', 'run-dashboard-test-b'];
+const resultsDir = join(appDir, 'test-results');
+
+// The grid: four sizes on both corpus variants, completed; plus run b, queued, created last.
+const sizes = [
+  { hidden: 32, layers: 2, params: 150_000, nonEmbedding: 25_000 },
+  { hidden: 64, layers: 2, params: 400_000, nonEmbedding: 100_000 },
+  { hidden: 64, layers: 4, params: 500_000, nonEmbedding: 200_000 },
+  { hidden: 128, layers: 4, params: 1_600_000, nonEmbedding: 800_000 },
+];
+const gridRuns = sizes.flatMap((size, i) =>
+  ['simplified', 'regular'].map((variant) => ({ id: i === 0 && variant === 'simplified' ? runIds[0] : `run-grid-${size.hidden}-${size.layers}-${variant}`, variant, ...size })),
+);
+/** Run a logs this many steps; one train loss among them is a spike that downsampling must keep. */
+const steps = 3_000;
+const spikeStep = 1_777;
+const spikeLoss = 9.5;
+const tokensPerStep = 1_024;
+/** The loss law the seeded runs follow: L = (xc / N)^alpha, regular text harder than simplified. */
+const law = { simplified: { xc: 1e12, alpha: 0.07 }, regular: { xc: 1e13, alpha: 0.075 } };
+const finalLoss = (run) => (law[run.variant].xc / run.nonEmbedding) ** law[run.variant].alpha;
 
 function freePort() {
   return new Promise((resolvePort, reject) => {
@@ -65,21 +89,90 @@ async function seed(sqlitePath) {
           name: 'dashboard test experiment',
           preset: 'demo',
           corpus: { source: 'bundled', vocabulary: 'default' },
-          grid: { hiddenSizes: [64], layers: [2, 4], variants: ['simplified'], seeds: [0] },
-          tokenBudget: 100_000,
+          grid: { hiddenSizes: [32, 64, 128], layers: [2, 4], variants: ['simplified', 'regular'], seeds: [0] },
+          tokenBudget: steps * tokensPerStep,
           contextLength: 128,
-          tasks: [],
+          tasks: ['blimp', 'hellaswag'],
         },
         state: 'running',
       }),
     );
     const runs = ds.getRepository(Run);
-    const run = (id, layers, paramsTotal, state, createdAt) =>
-      runs.create({ id, experimentId, config: { model: { hiddenSize: 64, layers } }, hiddenSize: 64, layers, paramsTotal, paramsNonEmbedding: null, variant: 'simplified', seed: 0, state, createdAt });
-    await runs.save([run(runIds[0], 2, 123_456, 'completed', new Date(Date.now() - 60_000)), run(runIds[1], 4, 234_567, 'queued', new Date())]);
+    const now = Date.now();
+    await runs.save([
+      ...gridRuns.map((r, i) =>
+        runs.create({
+          id: r.id,
+          experimentId,
+          config: { model: { hiddenSize: r.hidden, layers: r.layers, heads: 4, vocabSize: 4_000, contextLength: 128 }, training: { tokenBudget: steps * tokensPerStep } },
+          hiddenSize: r.hidden,
+          layers: r.layers,
+          paramsTotal: r.params,
+          paramsNonEmbedding: r.nonEmbedding,
+          variant: r.variant,
+          seed: 0,
+          state: 'completed',
+          backend: 'tensorflow',
+          createdAt: new Date(now - 600_000 + i * 1_000),
+        }),
+      ),
+      runs.create({ id: runIds[1], experimentId, config: { model: { hiddenSize: 64, layers: 4 } }, hiddenSize: 64, layers: 4, paramsTotal: 234_567, paramsNonEmbedding: null, variant: 'simplified', seed: 1, state: 'queued', createdAt: new Date(now) }),
+    ]);
+    // Run a: a long curve (every step) with one spike; the others: 100 points each.
     const points = ds.getRepository(MetricPoint);
-    const point = (step, trainLoss, evalLoss) => points.create({ runId: runIds[0], step, tokens: step * 1_000, flopsKaplan: step * 1e9, trainLoss, evalLoss });
-    await points.save([point(100, 5.5, 5.25), point(200, 4.125, 4.75), point(300, 3.875, null)]);
+    for (const run of gridRuns) {
+      const every = run.id === runIds[0] ? 1 : steps / 100;
+      const rows = [];
+      for (let step = every; step <= steps; step += every) {
+        const progress = step / steps;
+        const loss = finalLoss(run) + 3 * (1 - progress) ** 2;
+        rows.push({
+          runId: run.id,
+          step,
+          tokens: step * tokensPerStep,
+          flopsKaplan: 6 * run.nonEmbedding * step * tokensPerStep,
+          flopsHoffmann: null,
+          trainLoss: run.id === runIds[0] && step === spikeStep ? spikeLoss : loss + 0.05,
+          evalLoss: step % 300 === 0 ? loss : null,
+          learningRate: 1e-3,
+          tokensPerSecond: 5_000,
+        });
+      }
+      for (let i = 0; i < rows.length; i += 500) await points.insert(rows.slice(i, i + 500));
+    }
+    // Two checkpoints per run; every cell scored but one (run a's first checkpoint on hellaswag stays pending).
+    const checkpoints = ds.getRepository(Checkpoint);
+    const results = ds.getRepository(EvalResult);
+    for (const run of gridRuns) {
+      for (const step of [steps / 2, steps]) {
+        const checkpoint = await checkpoints.save(
+          checkpoints.create({ id: `ckpt-${run.id}-${step}`, runId: run.id, step, tokens: step * tokensPerStep, uri: `artifact://checkpoints/${run.id}/${step}`, sha256: 'a'.repeat(64) }),
+        );
+        const size = sizes.findIndex((s) => s.nonEmbedding === run.nonEmbedding);
+        const blimp = run.variant === 'simplified' ? 0.55 + 0.08 * size : 0.5 + 0.01 * size;
+        await results.save(results.create({ checkpointId: checkpoint.id, task: 'blimp', taskVersion: 'simplified', n: 1_000, acc: blimp, accNorm: blimp, stderr: 0.015, chance: 0.5 }));
+        if (!(run.id === runIds[0] && step === steps / 2)) {
+          await results.save(results.create({ checkpointId: checkpoint.id, task: 'hellaswag', taskVersion: 'original', n: 500, acc: 0.25 + 0.01 * size, accNorm: 0.26 + 0.01 * size, stderr: 0.02, chance: 0.25 }));
+        }
+      }
+    }
+    // Two versions of the simplified fit (the page shows only the latest) and one regular fit.
+    const fits = ds.getRepository(ScalingFit);
+    const fit = (variant, version, xc, alpha) =>
+      fits.create({
+        experimentId,
+        form: 'pure-power',
+        variant,
+        version,
+        inputs: ['params'],
+        parameters: { xc, alpha },
+        intervals: { xc: [xc / 2, xc * 2], alpha: [alpha - 0.01, alpha + 0.01] },
+        residuals: [],
+        runIds: gridRuns.filter((r) => r.variant === variant).map((r) => r.id),
+        diagnostics: { r2LogSpace: 0.987 },
+        inputHash: `${variant}${version}`.padEnd(64, '0'),
+      });
+    await fits.save([fit('simplified', 1, 1e11, 0.1), fit('simplified', 2, law.simplified.xc, law.simplified.alpha), fit('regular', 1, law.regular.xc, law.regular.alpha)]);
   } finally {
     await ds.destroy();
   }
@@ -141,17 +234,34 @@ async function get(base, path) {
 
 const built = existsSync(join(appDir, '.next', 'BUILD_ID'));
 
-describe('dashboard (next start)', { timeout: 180_000 }, () => {
+async function launchBrowser() {
+  assert.ok(existsSync(chromiumPath), `no browser at ${chromiumPath}: install Debian's chromium (apt-get install chromium)`);
+  // Flags: a closed network makes Chromium's background services fail noisily.
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** The run ids of the table rows, in page order. */
+const rowIds = (body) => [...body.matchAll(/data-run-id="([^"]+)"/g)].map((m) => m[1]);
+
+describe('dashboard (next start)', { timeout: 300_000 }, () => {
   const cleanups = [];
   let tmp;
   let healthy;
   let degraded;
   let serviceUrls;
+  let nats;
+  let publisherConnection;
+  let publisher;
+  let dashboard;
 
   before(async () => {
-    assert.ok(built, `no production build in ${join(appDir, '.next')}: run "npm run build" (or "npx next build" in apps/dashboard) first`);
+    assert.ok(built, `no production build in ${join(appDir, '.next')}: run "npx nx run dashboard:build" first`);
     tmp = mkdtempSync(join(tmpdir(), 'downscale-dashboard-'));
     cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
+    mkdirSync(resultsDir, { recursive: true });
     await seed(join(tmp, 'downscale.sqlite'));
     healthy = await fakeService('corpus', 'ok');
     degraded = await fakeService('evaluator', 'degraded');
@@ -164,6 +274,14 @@ describe('dashboard (next start)', { timeout: 180_000 }, () => {
       evaluator: degraded.url,
       scaling: `http://127.0.0.1:${scalingPort}`,
     });
+    nats = await startNatsServer();
+    cleanups.push(() => nats.stop());
+    publisherConnection = await connectNats({ servers: nats.url, name: 'dashboard-test' });
+    cleanups.push(() => publisherConnection.close());
+    await ensureStreams(publisherConnection);
+    publisher = new EventPublisher(publisherConnection, 'dashboard-test');
+    dashboard = await startDashboard({ DOWNSCALE_SQLITE_PATH: join(tmp, 'downscale.sqlite'), DOWNSCALE_SERVICE_URLS: serviceUrls, NATS_URL: nats.url });
+    cleanups.push(() => dashboard.stop());
   });
 
   after(async () => {
@@ -171,91 +289,197 @@ describe('dashboard (next start)', { timeout: 180_000 }, () => {
   });
 
   test('shows service health, experiments and runs from the database', async () => {
-    const dashboard = await startDashboard({ DOWNSCALE_SQLITE_PATH: join(tmp, 'downscale.sqlite'), DOWNSCALE_SERVICE_URLS: serviceUrls });
-    try {
-      const health = await get(dashboard.base, '/api/health');
-      assert.equal(health.status, 200, health.body);
-      const report = JSON.parse(health.body);
-      assert.equal(report.status, 'ok');
-      assert.equal(report.checks.database.ok, true);
+    const health = await get(dashboard.base, '/api/health');
+    assert.equal(health.status, 200, health.body);
+    const report = JSON.parse(health.body);
+    assert.equal(report.status, 'ok');
+    assert.equal(report.checks.database.ok, true);
 
-      const overview = await get(dashboard.base, '/');
-      assert.equal(overview.status, 200, dashboard.log());
-      assert.match(overview.body, /data-service="corpus" data-state="ok"/);
-      assert.match(overview.body, /data-service="evaluator" data-state="degraded"/);
-      assert.match(overview.body, /data-service="trainer" data-state="down"/);
-      assert.match(overview.body, /data-service="scaling" data-state="down"/);
-      assert.match(overview.body, /ECONNREFUSED/, 'the error of an unreachable service is shown');
-      assert.match(overview.body, /dashboard test experiment/);
-      for (const id of runIds) assert.match(overview.body, new RegExp(`data-run-id="${id}"`));
+    const overview = await get(dashboard.base, '/');
+    assert.equal(overview.status, 200, dashboard.log());
+    assert.match(overview.body, /data-service="corpus" data-state="ok"/);
+    assert.match(overview.body, /data-service="evaluator" data-state="degraded"/);
+    assert.match(overview.body, /data-service="trainer" data-state="down"/);
+    assert.match(overview.body, /data-service="scaling" data-state="down"/);
+    assert.match(overview.body, /ECONNREFUSED/, 'the error of an unreachable service is shown');
+    assert.match(overview.body, /dashboard test experiment/);
+    assert.match(overview.body, /data-run-id="run-dashboard-test-b"/);
 
-      const runs = await get(dashboard.base, '/runs');
-      assert.equal(runs.status, 200);
-      for (const id of runIds) assert.match(runs.body, new RegExp(`data-run-id="${id}"`));
-      assert.match(runs.body, /title="123,456 parameters">123k</, 'parameter counts are shown');
-      // Run a: last step 300, its train loss 3.8750, the best eval loss 4.7500.
-      assert.match(runs.body, /data-run-id="run-dashboard-test-a".*?>300<.*?>3\.8750<.*?>4\.7500</s);
-      assert.match(runs.body, /completed/);
-      assert.match(runs.body, /queued/);
-
-      const filtered = await get(dashboard.base, `/runs?experiment=${experimentId}`);
-      assert.equal(filtered.status, 200);
-      assert.match(filtered.body, new RegExp(`data-run-id="${runIds[0]}"`));
-
-      const elsewhere = await get(dashboard.base, '/runs?experiment=no-such-experiment');
-      assert.equal(elsewhere.status, 200);
-      assert.doesNotMatch(elsewhere.body, /data-run-id=/);
-      assert.match(elsewhere.body, /No runs yet/);
-    } finally {
-      await dashboard.stop();
-    }
+    const runs = await get(dashboard.base, '/runs');
+    assert.equal(runs.status, 200);
+    assert.deepEqual(rowIds(runs.body).sort(), [...gridRuns.map((r) => r.id), runIds[1]].sort());
+    assert.match(runs.body, /title="150,000 parameters, 25,000 without embeddings">150k</, 'parameter counts are shown');
+    // Run a: 3,000 steps of 1,024 tokens; its last train loss; its last (= best) eval loss; its backend.
+    const a = gridRuns[0];
+    const last = (finalLoss(a) + 0.05).toFixed(4);
+    assert.match(runs.body, new RegExp(`data-run-id="${runIds[0]}".*?>3\\.07M<.*?>${last}<.*?>${finalLoss(a).toFixed(4)}<.*?>${finalLoss(a).toFixed(4)}<.*?>tensorflow<`, 's'));
   });
 
-  test('in a browser, the experiment link leads to its runs', async () => {
-    assert.ok(existsSync(chromiumPath), `no browser at ${chromiumPath}: install Debian's chromium (apt-get install chromium)`);
-    const dashboard = await startDashboard({ DOWNSCALE_SQLITE_PATH: join(tmp, 'downscale.sqlite'), DOWNSCALE_SERVICE_URLS: serviceUrls });
-    // Flags: a closed network makes Chromium's background services fail noisily.
-    const browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+  test('the runs table sorts and filters by the URL', async () => {
+    const bySize = await get(dashboard.base, '/runs?sort=params&dir=asc');
+    const ids = rowIds(bySize.body);
+    const params = (id) => (id === runIds[1] ? 234_567 : gridRuns.find((r) => r.id === id).params);
+    assert.deepEqual(
+      ids.map(params),
+      ids.map(params).toSorted((x, y) => x - y),
+    );
+    assert.match(bySize.body, /aria-sort="ascending"/);
+
+    const queued = await get(dashboard.base, '/runs?state=queued');
+    assert.deepEqual(rowIds(queued.body), [runIds[1]]);
+    const regular = await get(dashboard.base, `/runs?variant=regular&experiment=${experimentId}`);
+    assert.deepEqual(rowIds(regular.body).sort(), gridRuns.filter((r) => r.variant === 'regular').map((r) => r.id).sort());
+    const none = await get(dashboard.base, '/runs?q=no-such-run');
+    assert.match(none.body, /No run matches these filters/);
+    const elsewhere = await get(dashboard.base, '/runs?experiment=no-such-experiment');
+    assert.deepEqual(rowIds(elsewhere.body), []);
+    assert.match(elsewhere.body, /No runs yet: start the demo experiment with <code>npm start<\/code>/);
+  });
+
+  test('in a browser, each view shows the seeded data (screenshots in test-results/)', async () => {
+    const browser = await launchBrowser();
     try {
-      const page = await browser.newPage();
+      const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
       const pageErrors = [];
       page.on('pageerror', (error) => pageErrors.push(error.message));
+      const shot = (name) => page.screenshot({ path: join(resultsDir, `${name}.png`), fullPage: true });
+
       await page.goto(dashboard.base);
+      await shot('overview');
       await page.getByRole('link', { name: 'dashboard test experiment' }).click();
       await page.waitForURL(`**/runs?experiment=${experimentId}`);
-      const rows = page.locator('[data-run-id]');
-      assert.deepEqual(await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-run-id')).sort()), [...runIds].sort());
-      await page.getByRole('link', { name: 'all runs' }).click();
-      await page.waitForURL(/\/runs$/);
+      assert.equal(await page.locator('[data-run-id]').count(), gridRuns.length + 1);
+
+      // Sorting by a header keeps the view in the URL.
+      await page.getByRole('link', { name: 'Params' }).click();
+      await page.waitForURL(/sort=params&dir=desc/);
+      assert.equal(await page.locator('[data-run-id]').first().getAttribute('data-run-id'), gridRuns.at(-1).id, 'largest first');
+      await shot('runs');
+
+      // Compare two runs: their curves are overlaid; run a's single spike survives downsampling.
+      await page.getByRole('checkbox', { name: `compare ${runIds[0]}` }).check();
+      await page.getByRole('checkbox', { name: `compare ${gridRuns.at(-1).id}` }).check();
+      await page.getByRole('button', { name: /Compare the selected runs/ }).click();
+      await page.waitForURL(/\/curves\?run=/);
+      const curves = page.getByTestId('curves-chart');
+      assert.deepEqual((await curves.locator('[data-series]').evaluateAll((els) => els.map((e) => e.getAttribute('data-series')))).sort(), [runIds[0], gridRuns.at(-1).id].sort());
+      const drawn = Number(await curves.locator(`[data-series="${runIds[0]}"]`).getAttribute('data-points'));
+      assert.ok(drawn > 0 && drawn < steps, `run a's ${steps} points are downsampled (${drawn} drawn)`);
+      assert.equal(Number(await curves.locator(`[data-series="${runIds[0]}"]`).getAttribute('data-max-y')), spikeLoss, 'the spike is drawn');
+      await page.getByRole('link', { name: 'log x' }).click();
+      await page.waitForURL(/logx=1/);
+      assert.match(await curves.locator('.axis-label').first().textContent(), /tokens trained on \(log scale\)/);
+      await shot('curves');
+
+      // Run detail: configuration, both curves, checkpoints with a pending cell.
+      await page.goto(`${dashboard.base}/runs/${runIds[0]}`);
+      assert.match(await page.getByTestId('run-config').textContent(), /hidden size 32, 2 layers, 4 heads/);
+      const runChart = page.getByTestId('run-chart');
+      assert.ok(Number(await runChart.locator('[data-series="train"]').getAttribute('data-points')) > 0);
+      assert.equal(await runChart.locator('[data-series="eval"]').getAttribute('data-points'), String(steps / 300));
+      const checkpointCells = page.getByTestId('checkpoints-table').locator('td.cell-pending');
+      assert.equal(await checkpointCells.count(), 1);
+      await shot('run');
+
+      // Scaling: points of both variants, the latest fit of each, its parameter table.
+      await page.goto(`${dashboard.base}/scaling`);
+      const scaling = page.getByTestId('scaling-chart');
+      assert.equal(await scaling.locator('[data-series="runs-simplified"] circle').count(), sizes.length);
+      assert.equal(await scaling.locator('[data-series="runs-regular"] circle').count(), sizes.length);
+      assert.equal(await scaling.locator('[data-series^="fit-"]').count(), 2);
+      const fitsTable = await page.getByTestId('fits-table').textContent();
+      assert.match(fitsTable, /simplified.*pure-power.*alpha = 0\.07 .*xc = 1\.000e\+12 .*v2/s);
+      assert.doesNotMatch(fitsTable, /v1.*v1/s, 'only the latest version of the simplified fit');
+      await shot('scaling');
+
+      // Evaluations: the checkpoint x task matrix and accuracy against size with the chance line.
+      await page.goto(`${dashboard.base}/evaluations`);
+      const matrix = page.getByTestId('eval-matrix');
+      assert.equal(await matrix.locator('td[data-state="done"]').count(), gridRuns.length * 4 - 1);
+      assert.equal(await matrix.locator('td[data-state="pending"]').count(), 1);
+      const blimp = page.getByTestId('emergence-blimp · simplified');
+      assert.equal(await blimp.locator('[data-series] circle').count(), sizes.length * 2);
+      assert.match(await blimp.locator('.reference text').textContent(), /chance 50%/);
+      await shot('evaluations');
+
       assert.deepEqual(pageErrors, [], 'the pages run without script errors');
     } finally {
       await browser.close();
-      await dashboard.stop();
+    }
+  });
+
+  test('a new metric point appears without reload, also after NATS restarts', async () => {
+    const browser = await launchBrowser();
+    const ds = await openDatabase({ sqlitePath: join(tmp, 'downscale.sqlite'), migrate: 'verify' }).catch(async (error) => {
+      await browser.close();
+      throw error;
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+      const run = gridRuns.at(-1);
+      await page.goto(`${dashboard.base}/runs/${run.id}`);
+      await page.waitForSelector('[data-testid="live-status"][data-state="live"]');
+      // Anything a reload would lose.
+      await page.evaluate(() => (window.__sameDocument = true));
+
+      const report = async (step) => {
+        await ds.getRepository(MetricPoint).insert({ runId: run.id, step, tokens: step * tokensPerStep, flopsKaplan: 1, trainLoss: 2.5, evalLoss: null });
+        await publisher.publish(eventSubjects.metricsReported, { runId: run.id, points: [{ step, tokens: step * tokensPerStep, flopsKaplan: 1, trainLoss: 2.5 }] }, { id: `metrics:${run.id}:${step}` });
+      };
+      const shows = (step) =>
+        page.waitForFunction((text) => document.querySelector('[data-testid="run-config"]')?.textContent?.includes(text), `step ${step.toLocaleString('en-US')}`);
+
+      await report(steps + 100);
+      await shows(steps + 100);
+      assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was not reloaded');
+      await page.screenshot({ path: join(resultsDir, 'live.png'), fullPage: true });
+
+      // NATS goes away and comes back: the dashboard reconnects, the page catches up and stays live.
+      await nats.restart();
+      await page.waitForSelector('[data-testid="live-status"][data-state="live"]');
+      await report(steps + 200);
+      await shows(steps + 200);
+      assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page was not reloaded');
+    } finally {
+      await ds.destroy();
+      await browser.close();
+    }
+  });
+
+  test('without NATS the pages still render, and say they are not live', async () => {
+    const browser = await launchBrowser();
+    const offline = await startDashboard({ DOWNSCALE_SQLITE_PATH: join(tmp, 'downscale.sqlite'), DOWNSCALE_SERVICE_URLS: serviceUrls, NATS_URL: `nats://127.0.0.1:${await freePort()}` });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${offline.base}/runs`);
+      await page.waitForSelector('[data-testid="live-status"][data-state="down"]');
+      assert.match(await page.getByTestId('live-status').getAttribute('title'), /no NATS server at nats:\/\/127\.0\.0\.1:\d+/);
+      assert.equal(await page.locator('[data-run-id]').count(), gridRuns.length + 1);
+    } finally {
+      await browser.close();
+      await offline.stop();
     }
   });
 
   test('a database it cannot use is a readable message, not a crash', async () => {
     // A folder where the SQLite file should be: the database cannot be opened.
-    const dashboard = await startDashboard({ DOWNSCALE_SQLITE_PATH: tmp, DOWNSCALE_SERVICE_URLS: serviceUrls });
+    const broken = await startDashboard({ DOWNSCALE_SQLITE_PATH: tmp, DOWNSCALE_SERVICE_URLS: serviceUrls, NATS_URL: nats.url });
     try {
-      const health = await get(dashboard.base, '/api/health');
+      const health = await get(broken.base, '/api/health');
       assert.equal(health.status, 503);
       const report = JSON.parse(health.body);
       assert.equal(report.status, 'degraded');
       assert.equal(report.checks.database.ok, false);
       assert.ok(report.checks.database.detail.length > 0);
 
-      for (const path of ['/', '/runs']) {
-        const page = await get(dashboard.base, path);
-        assert.equal(page.status, 200, `${path}: ${dashboard.log()}`);
-        assert.match(page.body, /could not be read from the database/);
+      for (const path of ['/', '/runs', '/curves', '/scaling', '/evaluations', `/runs/${runIds[0]}`]) {
+        const page = await get(broken.base, path);
+        assert.equal(page.status, 200, `${path}: ${broken.log()}`);
+        assert.match(page.body, /could not be read from the database/, path);
         assert.match(page.body, /role="alert"/);
       }
     } finally {
-      await dashboard.stop();
+      await broken.stop();
     }
   });
 });

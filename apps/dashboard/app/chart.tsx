@@ -1,0 +1,166 @@
+// SVG charts rendered on the server: no chart library and no client JavaScript. Lines are
+// downsampled per pixel column keeping each column's minimum and maximum, so no spike hides.
+import type { ReactNode } from 'react';
+import { downsampleMinMax, type XY } from '../lib/downsample';
+import { domainOf, project, tickLabel, ticks, type Scale } from '../lib/scale';
+
+export interface ChartSeries {
+  id: string;
+  label: string;
+  color: string;
+  /** SVG stroke-dasharray, e.g. `6 4`; solid when absent. */
+  dash?: string;
+  points: XY[];
+  /** `line` (default), `points` (a marker per point) or `both`. */
+  mode?: 'line' | 'points' | 'both';
+}
+
+export interface ReferenceLine {
+  y: number;
+  label: string;
+}
+
+export interface ChartProps {
+  /** Names the chart for screen readers and tests. */
+  title: string;
+  series: ChartSeries[];
+  xLabel: string;
+  yLabel: string;
+  logX: boolean;
+  logY: boolean;
+  referenceLines?: ReferenceLine[];
+  /** Fixed domains (e.g. accuracy 0..1); otherwise from the data. */
+  xDomain?: [number, number];
+  yDomain?: [number, number];
+  /** Shown instead of an empty plot. */
+  empty?: ReactNode;
+  size?: keyof typeof sizes;
+  testId?: string;
+}
+
+/** Drawing sizes: `wide` fills the page, `compact` is for charts side by side (its text stays as large). */
+const sizes = {
+  wide: { width: 860, height: 400 },
+  compact: { width: 520, height: 340 },
+} as const;
+const margin = { top: 16, right: 24, bottom: 52, left: 72 };
+
+/** Colours that stay apart in light and dark mode (Tableau 10). */
+export const palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+
+/** A colour per rank from small (blue) to large (red), for colouring runs by size. */
+export function rampColor(rank: number, count: number): string {
+  const t = count <= 1 ? 0 : rank / (count - 1);
+  const hue = 220 - 220 * t;
+  return `hsl(${Math.round(hue)} 70% 48%)`;
+}
+
+function path(points: XY[], x: Scale, y: Scale): string {
+  let d = '';
+  for (const [i, p] of points.entries()) d += `${i === 0 ? 'M' : 'L'}${project(x, p.x).toFixed(1)},${project(y, p.y).toFixed(1)}`;
+  return d;
+}
+
+export function Chart(props: ChartProps) {
+  const { width, height } = sizes[props.size ?? 'wide'];
+  const plotWidth = width - margin.left - margin.right;
+  // Two pixels per bucket: at most 4 points per bucket keep a line's extremes.
+  const buckets = Math.round(plotWidth / 2);
+  const drawable = (p: XY) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!props.logX || p.x > 0) && (!props.logY || p.y > 0);
+  const series = props.series.map((s) => ({
+    ...s,
+    drawn: (s.mode ?? 'line') === 'points' ? s.points.filter(drawable) : downsampleMinMax(s.points.filter(drawable), buckets, props.logX ? Math.log10 : undefined),
+  }));
+  const all = series.flatMap((s) => s.drawn);
+  const xDomain = props.xDomain ?? domainOf(all.map((p) => p.x), props.logX);
+  const yDomain = props.yDomain ?? domainOf([...all.map((p) => p.y), ...(props.referenceLines ?? []).map((l) => l.y)], props.logY);
+  if (!xDomain || !yDomain || all.length === 0) {
+    return (
+      <figure className="chart chart-empty" data-testid={props.testId} aria-label={props.title}>
+        <div className="empty">{props.empty ?? 'Nothing to draw yet.'}</div>
+      </figure>
+    );
+  }
+  const x: Scale = { log: props.logX, domain: xDomain, range: [margin.left, width - margin.right] };
+  const y: Scale = { log: props.logY, domain: yDomain, range: [height - margin.bottom, margin.top] };
+  const clipId = `clip-${(props.testId ?? props.title).replace(/[^a-zA-Z0-9_-]/g, '')}`;
+  return (
+    <figure className="chart" data-testid={props.testId}>
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={props.title} xmlns="http://www.w3.org/2000/svg">
+        <title>{props.title}</title>
+        <defs>
+          <clipPath id={clipId}>
+            <rect x={margin.left} y={margin.top} width={plotWidth} height={height - margin.top - margin.bottom} />
+          </clipPath>
+        </defs>
+        <g className="grid">
+          {ticks(xDomain, props.logX).map((t) => (
+            <line key={`x${t}`} x1={project(x, t)} x2={project(x, t)} y1={margin.top} y2={height - margin.bottom} />
+          ))}
+          {ticks(yDomain, props.logY).map((t) => (
+            <line key={`y${t}`} x1={margin.left} x2={width - margin.right} y1={project(y, t)} y2={project(y, t)} />
+          ))}
+        </g>
+        <g className="axis">
+          <line x1={margin.left} x2={width - margin.right} y1={height - margin.bottom} y2={height - margin.bottom} />
+          <line x1={margin.left} x2={margin.left} y1={margin.top} y2={height - margin.bottom} />
+          {ticks(xDomain, props.logX).map((t) => (
+            <text key={`x${t}`} x={project(x, t)} y={height - margin.bottom + 18} textAnchor="middle">
+              {tickLabel(t)}
+            </text>
+          ))}
+          {ticks(yDomain, props.logY).map((t) => (
+            <text key={`y${t}`} x={margin.left - 8} y={project(y, t) + 4} textAnchor="end">
+              {tickLabel(t)}
+            </text>
+          ))}
+          <text className="axis-label" x={margin.left + plotWidth / 2} y={height - 10} textAnchor="middle">
+            {props.xLabel}
+            {props.logX ? ' (log scale)' : ''}
+          </text>
+          <text className="axis-label" transform={`translate(16 ${(height - margin.bottom + margin.top) / 2}) rotate(-90)`} textAnchor="middle">
+            {props.yLabel}
+            {props.logY ? ' (log scale)' : ''}
+          </text>
+        </g>
+        <g clipPath={`url(#${clipId})`}>
+          {(props.referenceLines ?? []).map((line) => (
+            <g key={line.label} className="reference">
+              <line x1={margin.left} x2={width - margin.right} y1={project(y, line.y)} y2={project(y, line.y)} />
+              <text x={width - margin.right - 4} y={project(y, line.y) - 5} textAnchor="end">
+                {line.label}
+              </text>
+            </g>
+          ))}
+          {series.map((s) => (
+            <g key={s.id} data-series={s.id} data-points={s.drawn.length} data-max-y={s.drawn.length ? Math.max(...s.drawn.map((p) => p.y)) : undefined}>
+              {(s.mode ?? 'line') !== 'points' && <path d={path(s.drawn, x, y)} fill="none" stroke={s.color} strokeWidth={1.6} strokeDasharray={s.dash} />}
+              {(s.mode ?? 'line') !== 'line' &&
+                s.drawn.map((p, i) => (
+                  <circle key={i} cx={project(x, p.x)} cy={project(y, p.y)} r={4} fill={s.color}>
+                    <title>{`${s.label}: ${tickLabel(p.x)}, ${Number(p.y.toPrecision(4))}`}</title>
+                  </circle>
+                ))}
+            </g>
+          ))}
+        </g>
+      </svg>
+      <figcaption>
+        <ul className="legend">
+          {series.map((s) => (
+            <li key={s.id}>
+              <svg width="26" height="10" aria-hidden="true">
+                {(s.mode ?? 'line') === 'points' ? (
+                  <circle cx="13" cy="5" r="4" fill={s.color} />
+                ) : (
+                  <line x1="0" x2="26" y1="5" y2="5" stroke={s.color} strokeWidth="2.5" strokeDasharray={s.dash} />
+                )}
+              </svg>
+              {s.label}
+            </li>
+          ))}
+        </ul>
+      </figcaption>
+    </figure>
+  );
+}
