@@ -3,14 +3,14 @@
 // re-reads the points of that range at full resolution.
 import type { SearchParams } from '../lib/runs-view';
 import { single } from '../lib/runs-view';
-import type { CurvePoint } from '../lib/database';
+import type { CurveX } from '../lib/database';
 import { Toggle } from './components';
 
 export const xAxes = {
-  step: { label: 'Step', axis: 'optimizer step', value: (p: CurvePoint) => p.step },
-  tokens: { label: 'Tokens', axis: 'tokens trained on', value: (p: CurvePoint) => p.tokens },
-  flops: { label: 'FLOPs', axis: 'training compute (FLOPs, 6·N·D)', value: (p: CurvePoint) => p.flops },
-} as const;
+  step: { label: 'Step', axis: 'optimizer step', column: 'step' },
+  tokens: { label: 'Tokens', axis: 'tokens trained on', column: 'tokens' },
+  flops: { label: 'FLOPs', axis: 'training compute (FLOPs, 6·N·D)', column: 'flopsKaplan' },
+} as const satisfies Record<string, { label: string; axis: string; column: CurveX }>;
 export type XAxis = keyof typeof xAxes;
 
 export interface CurveView {

@@ -38,14 +38,9 @@ export interface RunDetail extends RunTableRow {
   finishedAt: string | null;
 }
 
-/** One metric point as the charts need it. */
-export interface CurvePoint {
-  step: number;
-  tokens: number;
-  flops: number;
-  trainLoss: number | null;
-  evalLoss: number | null;
-}
+/** Metric point columns a chart can put on its x axis (all grow with the step) and on its y axis. */
+export type CurveX = 'step' | 'tokens' | 'flopsKaplan';
+export type CurveY = 'trainLoss' | 'evalLoss';
 
 export interface CheckpointRow {
   id: string;
@@ -313,34 +308,32 @@ export function loadRun(runId: string): Promise<Loaded<RunDetail | null>> {
   });
 }
 
-/** The metric points of each run, in step order, optionally only those with a step in [fromStep, toStep]. */
-export function loadCurves(runIds: readonly string[], range: { fromStep?: number; toStep?: number } = {}): Promise<Loaded<Map<string, CurvePoint[]>>> {
+/**
+ * One curve per run: (x, y) of its metric points that have a `y`, in step order, optionally
+ * only those with a step in [fromStep, toStep]. Only the two columns drawn are read: a
+ * 50-run chart reads half a million points, and every column costs.
+ */
+export function loadCurves(
+  runIds: readonly string[],
+  axes: { x: CurveX; y: CurveY },
+  range: { fromStep?: number; toStep?: number } = {},
+): Promise<Loaded<Map<string, { x: number; y: number }[]>>> {
   return load('reading metric curves', async (ds) => {
-    const curves = new Map<string, CurvePoint[]>(runIds.map((id) => [id, []]));
+    const curves = new Map<string, { x: number; y: number }[]>(runIds.map((id) => [id, []]));
     if (runIds.length === 0) return curves;
     const { MetricPoint } = await persistence();
     const query = ds
       .getRepository(MetricPoint)
       .createQueryBuilder('point')
-      .select('point.runId', 'runId')
-      .addSelect('point.step', 'step')
-      .addSelect('point.tokens', 'tokens')
-      .addSelect('point.flopsKaplan', 'flops')
-      .addSelect('point.trainLoss', 'trainLoss')
-      .addSelect('point.evalLoss', 'evalLoss')
-      .where('point.runId IN (:...runIds)', { runIds: [...runIds] });
+      .select('point.runId', 'r')
+      .addSelect(`point.${axes.x}`, 'x')
+      .addSelect(`point.${axes.y}`, 'y')
+      .where('point.runId IN (:...runIds)', { runIds: [...runIds] })
+      .andWhere(`point.${axes.y} IS NOT NULL`);
     if (range.fromStep !== undefined) query.andWhere('point.step >= :fromStep', { fromStep: range.fromStep });
     if (range.toStep !== undefined) query.andWhere('point.step <= :toStep', { toStep: range.toStep });
-    const rows = await query.orderBy('point.runId', 'ASC').addOrderBy('point.step', 'ASC').getRawMany<RawRow>();
-    for (const r of rows) {
-      curves.get(String(r.runId))?.push({
-        step: Number(r.step),
-        tokens: Number(r.tokens),
-        flops: Number(r.flops),
-        trainLoss: num(r.trainLoss),
-        evalLoss: num(r.evalLoss),
-      });
-    }
+    const rows = await query.orderBy('point.runId', 'ASC').addOrderBy('point.step', 'ASC').getRawMany<{ r: string; x: unknown; y: unknown }>();
+    for (const row of rows) curves.get(row.r)?.push({ x: Number(row.x), y: Number(row.y) });
     return curves;
   });
 }

@@ -40,6 +40,7 @@ export default async function CurvesPage({ searchParams }: { searchParams: Promi
   const range = { ...(view.fromStep !== undefined ? { fromStep: view.fromStep } : {}), ...(view.toStep !== undefined ? { toStep: view.toStep } : {}) };
   const curves = await loadCurves(
     shown.map((r) => r.id),
+    { x: xAxes[view.x].column, y: metrics[metric].key },
     range,
   );
   const sizes = [...new Set(shown.map((r) => r.paramsNonEmbedding ?? r.params ?? 0))].sort((a, b) => a - b);
@@ -50,10 +51,7 @@ export default async function CurvesPage({ searchParams }: { searchParams: Promi
         color: rampColor(sizes.indexOf(run.paramsNonEmbedding ?? run.params ?? 0), sizes.length),
         ...(run.variant === 'regular' ? { dash: '6 4' } : {}),
         mode: metric === 'eval' ? ('both' as const) : ('line' as const),
-        points: (curves.value.get(run.id) ?? []).flatMap((p) => {
-          const y = p[metrics[metric].key];
-          return y === null ? [] : [{ x: xAxes[view.x].value(p), y }];
-        }),
+        points: curves.value.get(run.id) ?? [],
       }))
     : [];
   return (

@@ -64,9 +64,13 @@ export default async function RunPage({ params, searchParams }: { params: Promis
   if (!run.value) notFound();
   const r = run.value;
   const range = { ...(view.fromStep !== undefined ? { fromStep: view.fromStep } : {}), ...(view.toStep !== undefined ? { toStep: view.toStep } : {}) };
-  const [curves, evaluations] = await Promise.all([loadCurves([id], range), loadEvaluations({ runId: id })]);
-  const points = curves.ok ? (curves.value.get(id) ?? []) : [];
-  const x = xAxes[view.x].value;
+  const x = xAxes[view.x].column;
+  const [train, evals, evaluations] = await Promise.all([
+    loadCurves([id], { x, y: 'trainLoss' }, range),
+    loadCurves([id], { x, y: 'evalLoss' }, range),
+    loadEvaluations({ runId: id }),
+  ]);
+  const failed = !train.ok ? train : !evals.ok ? evals : undefined;
   const path = `/runs/${encodeURIComponent(id)}`;
   const model = (r.config.model ?? {}) as Record<string, unknown>;
   const training = (r.config.training ?? {}) as Record<string, unknown>;
@@ -122,15 +126,15 @@ export default async function RunPage({ params, searchParams }: { params: Promis
       </dl>
       <h2>Loss curves</h2>
       <CurveControls path={path} params={query} view={view} />
-      {!curves.ok ? (
-        <ErrorBox title="The metric points could not be read from the database">{curves.error}</ErrorBox>
+      {failed ? (
+        <ErrorBox title="The metric points could not be read from the database">{failed.error}</ErrorBox>
       ) : (
         <Chart
           title={`Train and eval loss of ${id} against ${xAxes[view.x].axis}`}
           testId="run-chart"
           series={[
-            { id: 'train', label: 'train loss', color: palette[0]!, points: points.flatMap((p) => (p.trainLoss === null ? [] : [{ x: x(p), y: p.trainLoss }])) },
-            { id: 'eval', label: 'eval loss', color: palette[1]!, mode: 'both', points: points.flatMap((p) => (p.evalLoss === null ? [] : [{ x: x(p), y: p.evalLoss }])) },
+            { id: 'train', label: 'train loss', color: palette[0]!, points: (train.ok && train.value.get(id)) || [] },
+            { id: 'eval', label: 'eval loss', color: palette[1]!, mode: 'both', points: (evals.ok && evals.value.get(id)) || [] },
           ]}
           xLabel={xAxes[view.x].axis}
           yLabel="loss (nats/token)"
