@@ -77,7 +77,9 @@ export default async function RunPage({ params, searchParams }: { params: Promis
   return (
     <>
       <div className="title-row">
-        <h1 className="mono">{r.id}</h1>
+        <h1>
+          <span className="mono">{r.id}</span>
+        </h1>
         <Badge state={r.state} />
         <LiveRefresh kinds={['metrics', 'checkpoint', 'eval', 'run']} runIds={[id]} />
       </div>
