@@ -10,11 +10,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { eventSubjects } from '@downscale/contracts';
 import { connectNats, ensureStreams, EventPublisher, startNatsServer } from '@downscale/messaging';
-import { Checkpoint, EvalResult, Experiment, MetricPoint, openDatabase, Run, ScalingFit } from '@downscale/persistence';
+import { Checkpoint, createDataSource, EvalResult, Experiment, MetricPoint, openDatabase, Run, ScalingFit } from '@downscale/persistence';
 import { chromium } from 'playwright-core';
 
 const appDir = resolve(import.meta.dirname, '..');
@@ -76,8 +77,9 @@ async function fakeService(service, status) {
   return { server, url: `http://127.0.0.1:${server.address().port}` };
 }
 
-async function seed(sqlitePath) {
-  const ds = await openDatabase({ sqlitePath, migrate: 'run' });
+/** Seeds a database given as openDatabase's options: `{ sqlitePath }` or `{ url }`. */
+async function seed(database) {
+  const ds = await openDatabase({ ...database, migrate: 'run' });
   try {
     const experiments = ds.getRepository(Experiment);
     await experiments.save(
@@ -181,9 +183,9 @@ async function seed(sqlitePath) {
 /** Starts `next start` in its own process group; resolves once /api/health answers. */
 async function startDashboard(env) {
   const port = await freePort();
-  const childEnv = { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
-  delete childEnv.DATABASE_URL;
-  delete childEnv.DOWNSCALE_HOME;
+  // Only what `env` says selects the database, never the caller's environment.
+  const { DATABASE_URL: _url, DOWNSCALE_HOME: _home, ...inherited } = process.env;
+  const childEnv = { ...inherited, ...env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
   const child = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: appDir,
     env: childEnv,
@@ -262,7 +264,7 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
     tmp = mkdtempSync(join(tmpdir(), 'downscale-dashboard-'));
     cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
     mkdirSync(resultsDir, { recursive: true });
-    await seed(join(tmp, 'downscale.sqlite'));
+    await seed({ sqlitePath: join(tmp, 'downscale.sqlite') });
     healthy = await fakeService('corpus', 'ok');
     degraded = await fakeService('evaluator', 'degraded');
     cleanups.push(() => new Promise((r) => healthy.server.close(r)), () => new Promise((r) => degraded.server.close(r)));
@@ -481,5 +483,61 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
     } finally {
       await broken.stop();
     }
+  });
+});
+
+describe('dashboard on PostgreSQL (next start)', { timeout: 180_000 }, () => {
+  const serverUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+  const name = `dashboard_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  let admin;
+  let dashboard;
+
+  before(async () => {
+    assert.ok(built, `no production build in ${join(appDir, '.next')}: run "npx nx run dashboard:build" first`);
+    admin = createDataSource({ url: serverUrl });
+    try {
+      await admin.initialize();
+    } catch (error) {
+      throw new Error(`PostgreSQL for the tests is unreachable at ${serverUrl} (${error.message}): start it, or set TEST_DATABASE_URL`, { cause: error });
+    }
+    // A database of its own: nothing else's tables, and dropped whole afterwards.
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    await seed({ url: url.toString() });
+    dashboard = await startDashboard({ DATABASE_URL: url.toString(), DOWNSCALE_SERVICE_URLS: '{}', NATS_URL: `nats://127.0.0.1:${await freePort()}` });
+  });
+
+  after(async () => {
+    await dashboard?.stop();
+    if (admin?.isInitialized) {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.destroy();
+    }
+  });
+
+  test('every view reads the same data from PostgreSQL', async () => {
+    const runs = await get(dashboard.base, '/runs?sort=params&dir=asc');
+    assert.equal(runs.status, 200, dashboard.log());
+    assert.equal(rowIds(runs.body)[0], runIds[0], 'smallest first');
+    assert.equal(rowIds(runs.body).length, gridRuns.length + 1);
+    const a = gridRuns[0];
+    assert.match(runs.body, new RegExp(`data-run-id="${runIds[0]}".*?>3\\.07M<.*?>${(finalLoss(a) + 0.05).toFixed(4)}<.*?>${finalLoss(a).toFixed(4)}<`, 's'));
+
+    // React separates adjacent text in server HTML with empty comments.
+    const run = (await get(dashboard.base, `/runs/${runIds[0]}`)).body.replaceAll('<!-- -->', '');
+    assert.ok(run.includes('step 3,000, 3,072,000 tokens (100%)'), 'the run page shows its progress');
+    assert.ok(run.includes('data-series="eval" data-points="10"'), 'the run page draws its 10 eval points');
+
+    const curves = await get(dashboard.base, `/curves?run=${runIds[0]}&x=step`);
+    assert.ok(new RegExp(`data-series="${runIds[0]}" data-points="\\d+" data-max-y="${spikeLoss}"`).test(curves.body), 'the curve keeps its spike');
+
+    const scaling = await get(dashboard.base, '/scaling');
+    assert.equal([...scaling.body.matchAll(/data-fit-id=/g)].length, 2);
+    assert.equal([...scaling.body.matchAll(/<circle /g)].length, gridRuns.length + 2, 'a point per run, and the two legend markers');
+
+    const evaluations = await get(dashboard.base, '/evaluations');
+    assert.equal([...evaluations.body.matchAll(/data-state="done"/g)].length, gridRuns.length * 4 - 1);
+    assert.equal([...evaluations.body.matchAll(/data-state="pending"/g)].length, 1);
   });
 });
