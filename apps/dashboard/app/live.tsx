@@ -2,11 +2,14 @@
 // Keeps a server-rendered page current: listens to /api/events and re-renders the page from
 // the database (router.refresh, no reload: scroll and form state stay) when an event it shows
 // arrives, and after every reconnect, which catches up on whatever was missed meanwhile.
+// Refreshes never overlap: however many events arrive, the next one starts once the page has
+// rendered the previous one, and at most once a second, so a heavy page is not re-rendered
+// faster than the server can render it.
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, useTransition } from 'react';
 import type { LiveEvent, LiveKind, LiveStatus } from '../lib/live';
 
-/** At most one refresh per this many ms, however many events arrive. */
+/** How often a pending refresh is considered. */
 const refreshEveryMs = 1_000;
 
 type State = { state: 'connecting' } | LiveStatus;
@@ -24,18 +27,22 @@ export function LiveRefresh({ kinds, runIds }: { kinds: LiveKind[]; runIds?: str
   const filter = useRef({ kinds, runIds });
   filter.current = { kinds, runIds };
 
+  // A refresh is due (an event arrived), and whether one is being rendered now.
+  const due = useRef(false);
+  const [refreshing, startTransition] = useTransition();
+  const busy = useRef(refreshing);
+  busy.current = refreshing;
+
   useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let last = 0;
-    const refresh = () => {
-      if (timer) return;
-      const wait = Math.max(0, last + refreshEveryMs - Date.now());
-      timer = setTimeout(() => {
-        timer = undefined;
-        last = Date.now();
-        router.refresh();
-      }, wait);
-    };
+    const timer = setInterval(() => {
+      if (!due.current || busy.current) return;
+      due.current = false;
+      startTransition(() => router.refresh());
+    }, refreshEveryMs);
+    return () => clearInterval(timer);
+  }, [router]);
+
+  useEffect(() => {
     // Set while events may be missed (no stream, or no NATS); the next `live` catches up.
     let gap = false;
     const source = new EventSource('/api/events');
@@ -45,22 +52,19 @@ export function LiveRefresh({ kinds, runIds }: { kinds: LiveKind[]; runIds?: str
       if (next.state !== 'live') gap = true;
       else if (gap) {
         gap = false;
-        refresh();
+        due.current = true;
       }
     });
     source.onmessage = (e: MessageEvent<string>) => {
       const event = JSON.parse(e.data) as LiveEvent;
-      if (relevant(event, filter.current.kinds, filter.current.runIds)) refresh();
+      if (relevant(event, filter.current.kinds, filter.current.runIds)) due.current = true;
     };
     source.onerror = () => {
       gap = true;
       setStatus((s) => (s.state === 'down' ? s : { state: 'reconnecting', error: 'the connection to the dashboard server was lost; reconnecting' }));
     };
-    return () => {
-      source.close();
-      clearTimeout(timer);
-    };
-  }, [router]);
+    return () => source.close();
+  }, []);
 
   const label = status.state === 'live' ? 'live' : status.state === 'connecting' ? 'connecting…' : status.state === 'reconnecting' ? 'reconnecting…' : 'not live';
   const title =
