@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyRunsQuery, parseRunsQuery, runsQueryString, toggledSort, type RunTableRow } from './runs-view.js';
+import { applyRunsQuery, parseRunsQuery, runsCsv, runsQueryString, toggledSort, type RunTableRow } from './runs-view.js';
 
 function row(id: string, fields: Partial<RunTableRow>): RunTableRow {
   return {
@@ -60,4 +60,12 @@ test('a header click sorts by its column, a second click flips the direction', (
   assert.deepEqual(first, { sort: 'params', dir: 'desc' });
   assert.deepEqual(toggledSort(first, 'params'), { sort: 'params', dir: 'asc' });
   assert.deepEqual(toggledSort(first, 'state'), { sort: 'state', dir: 'asc' });
+});
+
+test('CSV has a header, full-precision numbers, empty missing values and quoted text that needs it', () => {
+  const csv = runsCsv([row('a', { params: 123_456, lastTrainLoss: 3.141592653589793, experimentName: 'one, "quoted"' })]);
+  const [header, line, end] = csv.split('\r\n');
+  assert.equal(header!.split(',')[0], 'run');
+  assert.equal(line, 'a,e1,"one, ""quoted""",64,2,123456,,simplified,0,queued,,,3.141592653589793,,,,2026-11-28T10:00:00.000Z');
+  assert.equal(end, '');
 });

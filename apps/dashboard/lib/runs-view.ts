@@ -160,3 +160,36 @@ export function applyRunsQuery(rows: readonly RunTableRow[], query: RunsQuery): 
     })
     .map(({ row }) => row);
 }
+
+const csvColumns: [header: string, value: (r: RunTableRow) => string | number | null][] = [
+  ['run', (r) => r.id],
+  ['experiment_id', (r) => r.experimentId],
+  ['experiment', (r) => r.experimentName],
+  ['hidden_size', (r) => r.hiddenSize],
+  ['layers', (r) => r.layers],
+  ['params_total', (r) => r.params],
+  ['params_non_embedding', (r) => r.paramsNonEmbedding],
+  ['variant', (r) => r.variant],
+  ['seed', (r) => r.seed],
+  ['state', (r) => r.state],
+  ['last_step', (r) => r.lastStep],
+  ['tokens', (r) => r.lastTokens],
+  ['last_train_loss', (r) => r.lastTrainLoss],
+  ['last_eval_loss', (r) => r.lastEvalLoss],
+  ['best_eval_loss', (r) => r.bestEvalLoss],
+  ['backend', (r) => r.backend],
+  ['created_at', (r) => r.createdAt],
+];
+
+function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** The rows as CSV (RFC 4180, CRLF line ends), full-precision numbers, empty fields for missing values. */
+export function runsCsv(rows: readonly RunTableRow[]): string {
+  const lines = [csvColumns.map(([header]) => header).join(',')];
+  for (const row of rows) lines.push(csvColumns.map(([, value]) => csvField(value(row))).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}

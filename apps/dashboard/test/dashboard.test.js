@@ -331,6 +331,13 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
     assert.deepEqual(rowIds(queued.body), [runIds[1]]);
     const regular = await get(dashboard.base, `/runs?variant=regular&experiment=${experimentId}`);
     assert.deepEqual(rowIds(regular.body).sort(), gridRuns.filter((r) => r.variant === 'regular').map((r) => r.id).sort());
+    const csv = await get(dashboard.base, '/api/runs.csv?state=queued');
+    assert.equal(csv.status, 200);
+    const [header, line] = csv.body.split('\r\n');
+    assert.match(header, /^run,experiment_id,experiment,hidden_size,layers,params_total,/);
+    assert.match(line, new RegExp(`^${runIds[1]},${experimentId},dashboard test experiment,64,4,234567,,simplified,1,queued,`));
+    assert.equal(csv.body.split('\r\n').length, 3, 'the header, the one queued run, and the final line end');
+
     const none = await get(dashboard.base, '/runs?q=no-such-run');
     assert.match(none.body, /No run matches these filters/);
     const elsewhere = await get(dashboard.base, '/runs?experiment=no-such-experiment');

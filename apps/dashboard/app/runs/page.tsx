@@ -84,6 +84,9 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
               {filtered ? ' (filtered)' : ''}
             </span>
             <button type="submit">Compare the selected runs’ curves</button>
+            <a href={`/api/runs.csv${runsQueryString(query)}`} download>
+              Download CSV
+            </a>
           </div>
           <RunsTable runs={shown} query={query} selectable />
         </form>
