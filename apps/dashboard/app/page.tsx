@@ -73,6 +73,7 @@ export default async function OverviewPage() {
                 <th>State</th>
                 <th>Created</th>
                 <th>Runs</th>
+                <th>Views</th>
               </tr>
             </thead>
             <tbody>
@@ -86,6 +87,10 @@ export default async function OverviewPage() {
                   <td>{e.state ? <Badge state={e.state} /> : '—'}</td>
                   <td>{formatDate(e.createdAt)}</td>
                   <td>{runs.ok ? stateCounts(runs.value, e.id) : '—'}</td>
+                  <td className="small">
+                    <Link href={`/curves?experiment=${encodeURIComponent(e.id)}`}>curves</Link> · <Link href={`/scaling?experiment=${encodeURIComponent(e.id)}`}>scaling</Link> ·{' '}
+                    <Link href={`/evaluations?experiment=${encodeURIComponent(e.id)}`}>evaluations</Link>
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -351,7 +351,11 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
       const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
       const pageErrors = [];
       page.on('pageerror', (error) => pageErrors.push(error.message));
-      const shot = (name) => page.screenshot({ path: join(resultsDir, `${name}.png`), fullPage: true });
+      // Every view with live updates connects to them (NATS is up) before its screenshot.
+      const shot = async (name) => {
+        if ((await page.getByTestId('live-status').count()) > 0) await page.waitForSelector('[data-testid="live-status"][data-state="live"]');
+        await page.screenshot({ path: join(resultsDir, `${name}.png`), fullPage: true });
+      };
 
       await page.goto(dashboard.base);
       await shot('overview');
