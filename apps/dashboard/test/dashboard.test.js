@@ -474,6 +474,29 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
     }
   });
 
+  test('an empty database: every view says what to do', async () => {
+    const empty = join(tmp, 'empty.sqlite');
+    await (await openDatabase({ sqlitePath: empty, migrate: 'run' })).destroy();
+    const fresh = await startDashboard({ DOWNSCALE_SQLITE_PATH: empty, DOWNSCALE_SERVICE_URLS: serviceUrls, NATS_URL: nats.url });
+    try {
+      const expected = {
+        '/': /No experiments yet: start the demo with <code>npm start<\/code>/,
+        '/runs': /No runs yet: start the demo experiment with <code>npm start<\/code>/,
+        '/curves': /No runs yet: start the demo experiment with <code>npm start<\/code>/,
+        '/scaling': /No experiments yet: start the demo with <code>npm start<\/code>/,
+        '/evaluations': /No experiments yet: start the demo with <code>npm start<\/code>/,
+        '/runs/no-such-run': /There is no such page/,
+      };
+      for (const [path, text] of Object.entries(expected)) {
+        const page = await get(fresh.base, path);
+        assert.match(page.body, text, path);
+        assert.doesNotMatch(page.body, /role="alert"/, `${path} shows no error`);
+      }
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   test('a database it cannot use is a readable message, not a crash', async () => {
     // A folder where the SQLite file should be: the database cannot be opened.
     const broken = await startDashboard({ DOWNSCALE_SQLITE_PATH: tmp, DOWNSCALE_SERVICE_URLS: serviceUrls, NATS_URL: nats.url });
