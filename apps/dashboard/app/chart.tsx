@@ -13,6 +13,8 @@ export interface ChartSeries {
   points: XY[];
   /** `line` (default), `points` (a marker per point) or `both`. */
   mode?: 'line' | 'points' | 'both';
+  /** A faint line (e.g. the raw curve behind its smoothed one), left out of the legend. */
+  faint?: boolean;
 }
 
 export interface ReferenceLine {
@@ -134,7 +136,7 @@ export function Chart(props: ChartProps) {
           ))}
           {series.map((s) => (
             <g key={s.id} data-series={s.id} data-points={s.drawn.length} data-max-y={s.drawn.length ? Math.max(...s.drawn.map((p) => p.y)) : undefined}>
-              {(s.mode ?? 'line') !== 'points' && <path d={path(s.drawn, x, y)} fill="none" stroke={s.color} strokeWidth={1.6} strokeDasharray={s.dash} />}
+              {(s.mode ?? 'line') !== 'points' && <path d={path(s.drawn, x, y)} fill="none" stroke={s.color} strokeWidth={s.faint ? 1 : 1.6} strokeOpacity={s.faint ? 0.3 : undefined} strokeDasharray={s.dash} />}
               {(s.mode ?? 'line') !== 'line' &&
                 s.drawn.map((p, i) => (
                   <circle key={i} cx={project(x, p.x)} cy={project(y, p.y)} r={4} fill={s.color}>
@@ -147,7 +149,9 @@ export function Chart(props: ChartProps) {
       </svg>
       <figcaption>
         <ul className="legend">
-          {series.map((s) => (
+          {series
+            .filter((s) => !s.faint)
+            .map((s) => (
             <li key={s.id}>
               <svg width="26" height="10" aria-hidden="true">
                 {(s.mode ?? 'line') === 'points' ? (
@@ -158,7 +162,7 @@ export function Chart(props: ChartProps) {
               </svg>
               {s.label}
             </li>
-          ))}
+            ))}
         </ul>
       </figcaption>
     </figure>

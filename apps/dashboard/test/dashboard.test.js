@@ -382,6 +382,15 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
       await page.getByRole('link', { name: 'log x' }).click();
       await page.waitForURL(/logx=1/);
       assert.match(await curves.locator('.axis-label').first().textContent(), /tokens trained on \(log scale\)/);
+      // Smoothing draws the raw curve faintly behind the smoothed one: the spike is still drawn.
+      await page.getByRole('link', { name: '0.9', exact: true }).click();
+      await page.waitForURL(/smooth=0\.9/);
+      assert.equal(Number(await curves.locator(`[data-series="${runIds[0]}-raw"]`).getAttribute('data-max-y')), spikeLoss);
+      assert.ok(Number(await curves.locator(`[data-series="${runIds[0]}"]`).getAttribute('data-max-y')) < spikeLoss, 'the smoothed line damps the spike');
+      assert.deepEqual(await curves.locator('.legend li').allTextContents(), [
+        `25k simplified s0 (${runIds[0]}), smoothed`,
+        `800k regular s0 (${gridRuns.at(-1).id}), smoothed`,
+      ]);
       await shot('curves');
 
       // Run detail: configuration, both curves, checkpoints with a pending cell.

@@ -3,7 +3,8 @@ import Link from 'next/link';
 import { loadCurves, loadRuns } from '../../lib/database';
 import { formatCount } from '../../lib/format';
 import { single, type RunTableRow, type SearchParams } from '../../lib/runs-view';
-import { Chart, rampColor, type ChartSeries } from '../chart';
+import { Chart, palette, rampColor, type ChartSeries } from '../chart';
+import { smoothEma } from '../../lib/smooth';
 import { Empty, ErrorBox, Toggle } from '../components';
 import { CurveControls, hrefWith, parseCurveView, xAxes } from '../curve-controls';
 import { LiveRefresh } from '../live';
@@ -20,6 +21,26 @@ const metrics = {
 } as const;
 type Metric = keyof typeof metrics;
 
+/** Smoothing weights offered (debiased EMA); 0 is off. */
+const smoothings = [0, 0.6, 0.9, 0.99];
+
+/** Config fields a run's colour can show: numbers on a blue-to-red ramp by rank, the variant by hue. */
+const colourings = {
+  params: { label: 'size', value: (r: RunTableRow) => r.paramsNonEmbedding ?? r.params },
+  layers: { label: 'layers', value: (r: RunTableRow) => r.layers },
+  hidden: { label: 'hidden', value: (r: RunTableRow) => r.hiddenSize },
+  seed: { label: 'seed', value: (r: RunTableRow) => r.seed },
+  variant: { label: 'variant', value: (r: RunTableRow) => r.variant },
+} as const;
+type Colouring = keyof typeof colourings;
+
+function colourOf(runs: RunTableRow[], colouring: Colouring): (run: RunTableRow) => string {
+  const value = colourings[colouring].value;
+  if (colouring === 'variant') return (run) => (run.variant === 'regular' ? palette[1]! : palette[0]!);
+  const values = [...new Set(runs.map((r) => value(r) as number | null))].sort((a, b) => (a ?? -Infinity) - (b ?? -Infinity));
+  return (run) => rampColor(values.indexOf(value(run) as number | null), values.length);
+}
+
 function runLabel(run: RunTableRow): string {
   return `${formatCount(run.paramsNonEmbedding ?? run.params)} ${run.variant ?? ''} s${run.seed ?? '?'} (${run.id})`;
 }
@@ -29,6 +50,10 @@ export default async function CurvesPage({ searchParams }: { searchParams: Promi
   const view = parseCurveView(params);
   const metricParam = single(params, 'y');
   const metric: Metric = metricParam === 'eval' ? 'eval' : 'train';
+  const smoothParam = Number(single(params, 'smooth') ?? 0);
+  const smoothing = smoothings.includes(smoothParam) ? smoothParam : 0;
+  const colourParam = single(params, 'color') ?? 'params';
+  const colouring: Colouring = colourParam in colourings ? (colourParam as Colouring) : 'params';
   const requested = [params.run ?? []].flat().filter(Boolean);
   const experiment = single(params, 'experiment');
   const runs = await loadRuns(experiment ? { experimentId: experiment } : {});
@@ -43,16 +68,22 @@ export default async function CurvesPage({ searchParams }: { searchParams: Promi
     { x: xAxes[view.x].column, y: metrics[metric].key },
     range,
   );
-  const sizes = [...new Set(shown.map((r) => r.paramsNonEmbedding ?? r.params ?? 0))].sort((a, b) => a - b);
+  const colour = colourOf(shown, colouring);
   const series: ChartSeries[] = curves.ok
-    ? shown.map((run) => ({
-        id: run.id,
-        label: runLabel(run),
-        color: rampColor(sizes.indexOf(run.paramsNonEmbedding ?? run.params ?? 0), sizes.length),
-        ...(run.variant === 'regular' ? { dash: '6 4' } : {}),
-        mode: metric === 'eval' ? ('both' as const) : ('line' as const),
-        points: curves.value.get(run.id) ?? [],
-      }))
+    ? shown.flatMap((run) => {
+        const points = curves.value.get(run.id) ?? [];
+        const line = {
+          color: colour(run),
+          ...(run.variant === 'regular' ? { dash: '6 4' } : {}),
+          mode: metric === 'eval' ? ('both' as const) : ('line' as const),
+        };
+        if (smoothing === 0) return [{ id: run.id, label: runLabel(run), points, ...line }];
+        // The raw curve stays behind its smoothed one, faint: smoothing must not hide a spike.
+        return [
+          { id: `${run.id}-raw`, label: `${runLabel(run)}, raw`, points, ...line, mode: 'line' as const, faint: true },
+          { id: run.id, label: `${runLabel(run)}, smoothed`, points: smoothEma(points, smoothing), ...line },
+        ];
+      })
     : [];
   return (
     <>
@@ -61,8 +92,8 @@ export default async function CurvesPage({ searchParams }: { searchParams: Promi
         <LiveRefresh kinds={['metrics']} runIds={shown.map((r) => r.id)} />
       </div>
       <p className="muted small">
-        Colour: model size (non-embedding parameters, blue small to red large); dashed: regular corpus, solid: simplified. Lines keep each pixel column’s
-        lowest and highest value, so no spike is hidden; zoom into a step range to read every point.
+        Colour: {colouring === 'variant' ? 'corpus variant' : `${colourings[colouring].label}, blue small to red large`}; dashed: regular corpus, solid:
+        simplified. Lines keep each pixel column’s lowest and highest value, so no spike is hidden; zoom into a step range to read every point.
       </p>
       {missing.length > 0 && <ErrorBox title="Some runs were not found">{`${missing.join(', ')}: no such run${experiment ? ` in experiment ${experiment}` : ''}.`}</ErrorBox>}
       {chosen.length > maxRuns && (
@@ -76,6 +107,22 @@ export default async function CurvesPage({ searchParams }: { searchParams: Promi
           {(Object.keys(metrics) as Metric[]).map((m) => (
             <Toggle key={m} href={hrefWith('/curves', params, { y: m === 'train' ? undefined : m })} active={metric === m}>
               {metrics[m].label}
+            </Toggle>
+          ))}
+        </span>
+        <span className="toggle-group" role="group" aria-label="smoothing">
+          <span>smoothing</span>
+          {smoothings.map((w) => (
+            <Toggle key={w} href={hrefWith('/curves', params, { smooth: w === 0 ? undefined : String(w) })} active={smoothing === w}>
+              {w === 0 ? 'off' : String(w)}
+            </Toggle>
+          ))}
+        </span>
+        <span className="toggle-group" role="group" aria-label="colour by">
+          <span>colour</span>
+          {(Object.keys(colourings) as Colouring[]).map((c) => (
+            <Toggle key={c} href={hrefWith('/curves', params, { color: c === 'params' ? undefined : c })} active={colouring === c}>
+              {colourings[c].label}
             </Toggle>
           ))}
         </span>
