@@ -68,6 +68,18 @@ export interface EvalRow {
   chance: number | null;
 }
 
+/** A published result of an external model (e.g. Pythia) on a task: a reference mark. */
+export interface BaselineRow {
+  model: string;
+  family: string;
+  params: number | null;
+  task: string;
+  taskVersion: string;
+  /** `acc`, `acc_norm`, `loss`... */
+  metric: string;
+  value: number;
+}
+
 export interface FitRow {
   id: string;
   form: string;
@@ -430,5 +442,14 @@ export function loadFits(experimentId: string): Promise<Loaded<FitRow[]>> {
         createdAt: iso(f.createdAt),
       };
     });
+  });
+}
+
+/** Every imported baseline result, by task. */
+export function loadBaselines(): Promise<Loaded<BaselineRow[]>> {
+  return load('reading baselines', async (ds) => {
+    const { Baseline } = await persistence();
+    const rows = await ds.getRepository(Baseline).find({ order: { task: 'ASC', model: 'ASC' } });
+    return rows.map((b) => ({ model: b.model, family: b.family, params: num(b.params), task: b.task, taskVersion: b.taskVersion, metric: b.metric, value: b.value }));
   });
 }

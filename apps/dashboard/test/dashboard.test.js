@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { eventSubjects } from '@downscale/contracts';
 import { connectNats, ensureStreams, EventPublisher, startNatsServer } from '@downscale/messaging';
-import { Checkpoint, createDataSource, EvalResult, Experiment, MetricPoint, openDatabase, Run, ScalingFit } from '@downscale/persistence';
+import { Baseline, Checkpoint, createDataSource, EvalResult, Experiment, MetricPoint, openDatabase, Run, ScalingFit } from '@downscale/persistence';
 import { chromium } from 'playwright-core';
 
 const appDir = resolve(import.meta.dirname, '..');
@@ -158,6 +158,9 @@ async function seed(database) {
         }
       }
     }
+    // A published reference result on blimp.
+    const baselines = ds.getRepository(Baseline);
+    await baselines.save(baselines.create({ model: 'pythia-70m', family: 'Pythia', params: 70_426_624, task: 'blimp', taskVersion: 'simplified', metric: 'acc', value: 0.81, reference: 'test' }));
     // Two versions of the simplified fit (the page shows only the latest) and one regular fit.
     const fits = ds.getRepository(ScalingFit);
     const fit = (variant, version, xc, alpha) =>
@@ -421,7 +424,7 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
       assert.equal(await matrix.locator('td[data-state="pending"]').count(), 1);
       const blimp = page.getByTestId('emergence-blimp · simplified');
       assert.equal(await blimp.locator('[data-series] circle').count(), sizes.length * 2);
-      assert.match(await blimp.locator('.reference text').textContent(), /chance 50%/);
+      assert.deepEqual(await blimp.locator('.reference text').allTextContents(), ['chance 50%', 'pythia-70m (70.4M) 81%']);
       await shot('evaluations');
 
       assert.deepEqual(pageErrors, [], 'the pages run without script errors');

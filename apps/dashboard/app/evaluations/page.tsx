@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { loadEvaluations, loadExperiments, type CheckpointRow, type EvalRow } from '../../lib/database';
+import { loadBaselines, loadEvaluations, loadExperiments, type CheckpointRow, type EvalRow } from '../../lib/database';
 import { formatCount, formatInteger, formatScore } from '../../lib/format';
 import { single, type SearchParams } from '../../lib/runs-view';
 import { Chart, palette, type ChartSeries } from '../chart';
@@ -13,6 +13,8 @@ export const metadata: Metadata = { title: 'Evaluations' };
 
 const variantColor: Record<string, string> = { simplified: palette[0]!, regular: palette[1]! };
 type Metric = 'acc' | 'accNorm';
+/** The name of each metric in baseline rows (as the evaluation harness names them). */
+const baselineMetric: Record<Metric, string> = { acc: 'acc', accNorm: 'acc_norm' };
 const metricLabel: Record<Metric, string> = { acc: 'accuracy (acc)', accNorm: 'accuracy (acc_norm)' };
 
 const taskKey = (r: { task: string; taskVersion: string }) => `${r.task} · ${r.taskVersion}`;
@@ -62,7 +64,7 @@ export default async function EvaluationsPage({ searchParams }: { searchParams: 
       </>
     );
   }
-  const loaded = await loadEvaluations({ experimentId: experiment.id });
+  const [loaded, baselines] = await Promise.all([loadEvaluations({ experimentId: experiment.id }), loadBaselines()]);
   const { checkpoints, results } = loaded.ok ? loaded.value : { checkpoints: [], results: [] };
   const tasks = [...new Set(results.map(taskKey))].sort();
   const cells = new Map(results.map((r) => [`${r.checkpointId}|${taskKey(r)}`, r]));
@@ -75,6 +77,7 @@ export default async function EvaluationsPage({ searchParams }: { searchParams: 
         <LiveRefresh kinds={['checkpoint', 'eval']} />
       </div>
       <ExperimentPicker action="/evaluations" experiments={experiments.value} selected={experiment.id} />
+      {!baselines.ok && <ErrorBox title="The baselines could not be read from the database">{baselines.error}</ErrorBox>}
       {!loaded.ok ? (
         <ErrorBox title="The evaluation results could not be read from the database">{loaded.error}</ErrorBox>
       ) : checkpoints.length === 0 ? (
@@ -94,7 +97,7 @@ export default async function EvaluationsPage({ searchParams }: { searchParams: 
                 </Toggle>
               ))}
             </span>
-            <span className="muted small">per run its latest evaluated checkpoint, averaged over seeds; dotted: chance</span>
+            <span className="muted small">per run its latest evaluated checkpoint, averaged over seeds; dotted: chance and published baselines</span>
           </div>
           {accuracyTasks.length === 0 ? (
             <Empty>No accuracy results yet: the evaluator reports them as it scores checkpoints.</Empty>
@@ -103,6 +106,10 @@ export default async function EvaluationsPage({ searchParams }: { searchParams: 
               {accuracyTasks.map((task) => {
                 const chances = results.filter((r) => taskKey(r) === task && r.chance !== null).map((r) => r.chance!);
                 const chance = chances.length ? chances.reduce((s, v) => s + v, 0) / chances.length : undefined;
+                // Published models are far larger than these: marks across the chart, not points on its x axis.
+                const references = (baselines.ok ? baselines.value : [])
+                  .filter((b) => taskKey(b) === task && b.metric === baselineMetric[metric])
+                  .map((b) => ({ y: b.value, label: `${b.model}${b.params === null ? '' : ` (${formatCount(b.params)})`} ${(b.value * 100).toFixed(0)}%` }));
                 return (
                   <section key={task} data-task={task}>
                     <h3>{task}</h3>
@@ -116,7 +123,7 @@ export default async function EvaluationsPage({ searchParams }: { searchParams: 
                       logY={false}
                       yDomain={[0, 1]}
                       size="compact"
-                      {...(chance === undefined ? {} : { referenceLines: [{ y: chance, label: `chance ${(chance * 100).toFixed(0)}%` }] })}
+                      referenceLines={[...(chance === undefined ? [] : [{ y: chance, label: `chance ${(chance * 100).toFixed(0)}%` }]), ...references]}
                     />
                   </section>
                 );
