@@ -6,7 +6,7 @@
 import { decodeEnvelope, eventSubjects, streamSubjects, type DurableSubject, type EventSubject } from '@downscale/contracts';
 import type * as Messaging from '@downscale/messaging';
 
-export const liveKinds = ['metrics', 'checkpoint', 'eval', 'fit', 'run'] as const;
+const liveKinds = ['metrics', 'checkpoint', 'eval', 'fit', 'run'] as const;
 export type LiveKind = (typeof liveKinds)[number];
 
 export interface LiveEvent {
