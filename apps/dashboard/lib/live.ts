@@ -6,8 +6,7 @@
 import { decodeEnvelope, eventSubjects, streamSubjects, type DurableSubject, type EventSubject } from '@downscale/contracts';
 import type * as Messaging from '@downscale/messaging';
 
-const liveKinds = ['metrics', 'checkpoint', 'eval', 'fit', 'run'] as const;
-export type LiveKind = (typeof liveKinds)[number];
+export type LiveKind = 'metrics' | 'checkpoint' | 'eval' | 'fit' | 'run';
 
 export interface LiveEvent {
   kind: LiveKind;
