@@ -43,9 +43,11 @@ export function matMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
  */
 export type EmbeddingGradient = 'segment-sum' | 'scatter';
 
-/** 'segment-sum' where the backend has the kernel, else 'scatter'. */
+/** 'segment-sum' on the native tensorflow backend, else 'scatter'. */
 export function defaultEmbeddingGradient(): EmbeddingGradient {
-  return tf.getKernel('UnsortedSegmentSum', tf.getBackend()) ? 'segment-sum' : 'scatter';
+  // tfjs-core's cpu kernel for UnsortedSegmentSum loops over every segment for every row
+  // (V x N work: minutes per step at V = 15k); only the native binding's is fast.
+  return tf.getBackend() === 'tensorflow' ? 'segment-sum' : 'scatter';
 }
 
 /**

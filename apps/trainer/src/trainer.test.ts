@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ArtifactStore } from '@downscale/artifacts';
+import { controlSubjects, eventSubjects, jobSubjects, type CheckpointSaved, type MetricsReported, type RunStateChanged, type TrainingJob } from '@downscale/contracts';
+import { connectNats, EventPublisher } from '@downscale/messaging';
+import { decodeCheckpoint } from '@downscale/model';
+import { Checkpoint, Corpus, Experiment, MetricPoint, openDatabase, Run } from '@downscale/persistence';
+import { collectEvents, eventually, startTestStack, type EventCollector, type RunningService, type TestStack } from '@downscale/service-kit';
+import { trainBpe, writeTokenFile } from '@downscale/tokenizer';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { DataSource } from 'typeorm';
+import { TrainerModule } from './trainer.module.js';
+
+const experimentId = 'exp-trainer';
+const corpusId = 'corpus-trainer';
+const words = ['the', 'cat', 'sat', 'on', 'a', 'mat', 'and', 'dog', 'ran', 'to', 'big', 'red', 'ball', 'saw', 'it'];
+/** Sentences of 6 words cycling through `words`: a corpus a tiny model learns quickly. */
+const sentences = Array.from({ length: 400 }, (_, i) => Array.from({ length: 6 }, (_, j) => words[(i * 5 + j * 3) % words.length]).join(' ') + '.');
+
+describe('trainer service: trains queued runs from the work queue', () => {
+  let stack: TestStack;
+  let trainer: RunningService;
+  let db: DataSource;
+  let nc: NatsConnection;
+  let publisher: EventPublisher;
+  let store: ArtifactStore;
+  let vocabSize: number;
+  let states: EventCollector<typeof eventSubjects.runStateChanged>;
+  let checkpoints: EventCollector<typeof eventSubjects.checkpointSaved>;
+  let metrics: EventCollector<typeof eventSubjects.metricsReported>;
+
+  before(async () => {
+    stack = await startTestStack();
+    db = await openDatabase({ sqlitePath: join(stack.home, 'downscale.sqlite'), migrate: 'none' });
+    store = new ArtifactStore(join(stack.home, 'artifacts'));
+    const tokenizer = await trainBpe(sentences, { vocabSize: 60 });
+    vocabSize = tokenizer.vocabSize;
+    const uri = await store.putDirectory(`corpora/${corpusId}`, async (dir) => void (await writeTokenFile(join(dir, 'tokens.bin'), tokenizer, sentences)));
+    await db.getRepository(Experiment).save(db.getRepository(Experiment).create({ id: experimentId, name: 'trainer test', preset: 'custom', spec: {} as never, state: 'running' }));
+    await db.getRepository(Corpus).save(db.getRepository(Corpus).create({ id: corpusId, source: 'test', variant: 'simplified', contentHash: 'a'.repeat(64), vocabularyId: null, uri, stats: {} }));
+    nc = await connectNats({ servers: stack.nats.url, name: 'trainer-test' });
+    publisher = new EventPublisher(nc, 'test');
+    // The service creates the streams the collectors read.
+    trainer = await stack.start({ service: 'trainer', feature: TrainerModule });
+    states = await collectEvents(stack.nats.url, eventSubjects.runStateChanged);
+    checkpoints = await collectEvents(stack.nats.url, eventSubjects.checkpointSaved);
+    metrics = await collectEvents(stack.nats.url, eventSubjects.metricsReported);
+  });
+
+  after(async () => {
+    for (const collector of [states, checkpoints, metrics]) await collector?.close();
+    await nc?.close();
+    await db?.destroy();
+    await stack?.close();
+  });
+
+  /** Stores a queued run and sends its training job: h=16, 1 layer, context 8, `steps` steps of 4 sequences. */
+  async function queueRun(runId: string, steps: number, checkpointInterval: number): Promise<TrainingJob> {
+    const job: TrainingJob = {
+      runId,
+      experimentId,
+      corpusId,
+      tokenizerId: 'unused',
+      model: { hiddenSize: 16, layers: 1, heads: 2, vocabSize, contextLength: 8, ropeTheta: 10_000 },
+      training: {
+        tokenBudget: steps * 4 * 8,
+        batchSize: 4,
+        microBatchSize: 4,
+        peakLearningRate: 1e-2,
+        minLearningRateRatio: 0.5,
+        warmupSteps: 2,
+        weightDecay: 0.1,
+        gradientClip: 1,
+        seed: 3,
+        evalInterval: 10,
+        checkpointInterval,
+      },
+    };
+    const runs = db.getRepository(Run);
+    await runs.save(
+      runs.create({ id: runId, experimentId, corpusId, config: { model: job.model, training: job.training }, hiddenSize: 16, layers: 1, variant: 'simplified', seed: 3, state: 'queued' }),
+    );
+    await publisher.publish(jobSubjects.trainingJob, job, { id: `training-job:${runId}` });
+    return job;
+  }
+
+  const runState = async (runId: string) => (await db.getRepository(Run).findOneByOrFail({ id: runId })).state;
+  const statesOf = (runId: string) => states.events.filter((e: RunStateChanged) => e.runId === runId).map((e) => e.state);
+  const checkpointsOf = (runId: string) => checkpoints.events.filter((e: CheckpointSaved) => e.runId === runId);
+  const metricsOf = (runId: string) => metrics.events.filter((e: MetricsReported) => e.runId === runId);
+
+  it('trains a run to completion: metric points, intact checkpoints, state events', async () => {
+    await queueRun('run-complete', 30, 10);
+    await eventually('run-complete to complete', 120_000, async () => ((await runState('run-complete')) === 'completed' ? true : undefined));
+    assert.deepEqual(statesOf('run-complete'), ['running', 'completed']);
+    const run = await db.getRepository(Run).findOneByOrFail({ id: 'run-complete' });
+    assert.ok(run.backend, 'the backend used is recorded');
+    assert.ok(run.startedAt && run.finishedAt && run.finishedAt >= run.startedAt);
+
+    const stored = await db.getRepository(Checkpoint).find({ where: { runId: 'run-complete' }, order: { step: 'ASC' } });
+    assert.equal(stored.at(-1)!.step, 30, 'the last step is checkpointed');
+    assert.ok(stored.some((c) => c.step === 10) && stored.some((c) => c.step === 20));
+    const final = decodeCheckpoint(await store.readFile(stored.at(-1)!.uri));
+    assert.equal(final.optimizer.step, 30);
+    assert.equal(final.metadata['tokens'], String(30 * 4 * 8));
+    const events = await eventually('a checkpoint.saved per checkpoint', 10_000, async () => (checkpointsOf('run-complete').length === stored.length ? checkpointsOf('run-complete') : undefined));
+    assert.deepEqual(events.map((e) => e.checkpointId).sort(), stored.map((c) => c.id).sort());
+
+    const points = await eventually('metric points written', 10_000, async () => {
+      const rows = await db.getRepository(MetricPoint).find({ where: { runId: 'run-complete' }, order: { step: 'ASC' } });
+      return rows.some((p) => p.step === 30 && p.evalLoss !== null) ? rows : undefined;
+    });
+    const trained = points.filter((p) => p.trainLoss !== null);
+    assert.ok(trained.length >= 5, `train losses along the run (got ${trained.length})`);
+    assert.ok(trained.at(-1)!.trainLoss! < trained[0]!.trainLoss!, 'the loss went down');
+    assert.ok(points.filter((p) => p.evalLoss !== null).length >= 3, 'held-out loss at every eval interval');
+  });
+
+  it('stops a run for good on a cancel command, keeping its checkpoints', async () => {
+    await queueRun('run-cancel', 100_000, 1000);
+    await eventually('a first checkpoint', 60_000, async () => (checkpointsOf('run-cancel').length > 0 ? true : undefined));
+    nc.publish(controlSubjects.cancelRun, JSON.stringify({ runId: 'run-cancel', reason: 'test cancels it' }));
+    await eventually('run-cancel to be cancelled', 60_000, async () => ((await runState('run-cancel')) === 'cancelled' ? true : undefined));
+    assert.ok((await db.getRepository(Checkpoint).countBy({ runId: 'run-cancel' })) > 0);
+    assert.equal(statesOf('run-cancel').at(-1), 'cancelled');
+  });
+
+  it('on shutdown saves a checkpoint and hands the job back; the next worker resumes from it and completes', async () => {
+    await queueRun('run-resume', 400, 1000);
+    // Early checkpoints are log-spaced (1, 2, 4, ...): wait for a few steps of progress first.
+    await eventually('steps past 8', 60_000, async () => (checkpointsOf('run-resume').some((e) => e.step >= 8) ? true : undefined));
+    await trainer.close();
+    assert.equal(await runState('run-resume'), 'queued', 'a stopped run is queued again');
+    const saved = await db.getRepository(Checkpoint).find({ where: { runId: 'run-resume' }, order: { step: 'DESC' } });
+    const resumeStep = saved[0]!.step;
+    assert.ok(resumeStep >= 8 && resumeStep < 400, `stopped mid-run (at ${resumeStep})`);
+    const reportedBefore = metricsOf('run-resume').length;
+
+    trainer = await stack.start({ service: 'trainer', feature: TrainerModule });
+    await eventually('run-resume to complete', 240_000, async () => ((await runState('run-resume')) === 'completed' ? true : undefined));
+    const after = metricsOf('run-resume').slice(reportedBefore).flatMap((e) => e.points.map((p) => p.step));
+    assert.ok(after.length > 0 && Math.min(...after) > resumeStep, `training went on after step ${resumeStep}, not from scratch (first step ${Math.min(...after)})`);
+    const final = await db.getRepository(Checkpoint).findOneByOrFail({ runId: 'run-resume', step: 400 });
+    assert.equal(decodeCheckpoint(await store.readFile(final.uri)).metadata['tokens'], String(400 * 4 * 8));
+  });
+});

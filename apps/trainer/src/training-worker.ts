@@ -1,0 +1,150 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { join } from 'node:path';
+import type { ArtifactStore } from '@downscale/artifacts';
+import { cancelRun, controlSubjects, eventSubjects, jobSubjects, type RunState, type TrainingJob } from '@downscale/contracts';
+import { streamNames, type EventPublisher } from '@downscale/messaging';
+import { selectBackend } from '@downscale/model';
+import { Corpus, MetricPointWriter, Run } from '@downscale/persistence';
+import { ARTIFACT_STORE, ConsumerHost, DATA_SOURCE, EVENT_PUBLISHER, LOGGER, NATS_CONNECTION } from '@downscale/service-kit';
+import { readTokenFile } from '@downscale/tokenizer';
+import { planRun, TokenDataset, trainRun, type RunOutcome } from '@downscale/training';
+import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { CheckpointStore } from './checkpoint-store.js';
+
+/** What a state change also records on the run. */
+interface RunStateFields {
+  backend?: string;
+  startedAt?: Date;
+  finishedAt?: Date;
+  failureReason?: string;
+}
+
+/** A run whose heartbeat is younger than this is being trained by another worker. */
+const LEASE_MS = 90_000;
+/** How often a training worker renews its run's heartbeat (between steps). */
+const HEARTBEAT_MS = 15_000;
+const TOKENS_FILE = 'tokens.bin';
+
+/**
+ * Trains runs from the JOBS work queue, one at a time per worker (workers share the queue).
+ * A job resumes from its run's newest intact checkpoint, so a worker killed mid-run loses
+ * at most the steps since that checkpoint; SIGTERM saves a checkpoint and hands the job
+ * back; a cancel command stops the run for good.
+ */
+@Injectable()
+export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly checkpoints: CheckpointStore;
+  private readonly cancels = new Map<string, AbortController>();
+  private cancelSubscription: Subscription | undefined;
+
+  constructor(
+    private readonly consumers: ConsumerHost,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(ARTIFACT_STORE) private readonly artifacts: ArtifactStore,
+    @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisher,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.checkpoints = new CheckpointStore(dataSource, artifacts, logger);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.cancelSubscription = this.nc.subscribe(controlSubjects.cancelRun, {
+      callback: (_error, message) => {
+        const parsed = cancelRun.safeParse(message.json());
+        if (parsed.success) this.cancels.get(parsed.data.runId)?.abort(new Error(parsed.data.reason ?? 'cancelled'));
+      },
+    });
+    await this.consumers.consume({
+      stream: streamNames.jobs,
+      durable: 'trainer-jobs',
+      subjects: [jobSubjects.trainingJob],
+      exactlyOnce: false,
+      // Training is long: a crashed worker's job comes back after ackWait, then resumes.
+      ackWaitMs: 60_000,
+      maxDeliver: 20,
+      handler: async (envelope, context) => this.train(envelope.payload, context.signal),
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.cancelSubscription?.unsubscribe();
+  }
+
+  private async setState(runId: string, state: RunState, fields: RunStateFields = {}, reason?: string): Promise<void> {
+    await this.dataSource.getRepository(Run).update({ id: runId }, { state, updatedAt: new Date(), ...fields });
+    await this.publisher.publish(
+      eventSubjects.runStateChanged,
+      { runId, state, at: new Date().toISOString(), ...(reason ? { reason } : {}), ...(fields.backend ? { backend: fields.backend } : {}) },
+      { id: `run-state:${runId}:${state}:${Date.now()}` },
+    );
+  }
+
+  async train(job: TrainingJob, shutdown: AbortSignal): Promise<void> {
+    const runs = this.dataSource.getRepository(Run);
+    const run = await runs.findOneBy({ id: job.runId });
+    const log = this.logger.child({ runId: job.runId });
+    if (!run) return void log.warn('training job for a run that is not in the database: dropped');
+    if (run.state === 'completed' || run.state === 'cancelled' || run.state === 'failed') return;
+    const heartbeatAge = Date.now() - (run.updatedAt?.getTime() ?? 0);
+    if (run.state === 'running' && heartbeatAge < LEASE_MS) {
+      throw new Error(`run ${run.id} is being trained by another worker (heartbeat ${Math.round(heartbeatAge / 1000)} s ago); trying again later`);
+    }
+    const backend = await selectBackend();
+    await this.setState(run.id, 'running', { backend, startedAt: run.startedAt ?? new Date() });
+
+    const corpus = await this.dataSource.getRepository(Corpus).findOneByOrFail({ id: job.corpusId });
+    const { ids } = await readTokenFile(join(this.artifacts.path(corpus.uri!), TOKENS_FILE));
+    const plan = planRun(job.model, job.training);
+    const dataset = new TokenDataset(ids, { contextLength: job.model.contextLength, seed: job.training.seed });
+    const resume = await this.checkpoints.latestIntact(run.id);
+    if (resume) log.info({ step: resume.checkpoint.step }, 'resuming from checkpoint');
+
+    const cancel = new AbortController();
+    this.cancels.set(run.id, cancel);
+    const stop = AbortSignal.any([shutdown, this.consumers.shuttingDown, cancel.signal]);
+    const heartbeat = setInterval(() => {
+      runs.update({ id: run.id }, { updatedAt: new Date() }).catch((error: Error) => log.warn({ err: error }, 'heartbeat not written'));
+    }, HEARTBEAT_MS);
+    const writer = new MetricPointWriter(this.dataSource, { onBackgroundError: (error) => log.warn({ err: error }, 'metric points not written yet; retrying') });
+    let outcome: RunOutcome;
+    try {
+      outcome = await trainRun({
+        plan,
+        dataset,
+        ...(resume ? { resume: resume.bytes } : {}),
+        signal: stop,
+        onMetrics: async (points) => {
+          writer.add(run.id, points);
+          await this.publisher.publish(eventSubjects.metricsReported, { runId: run.id, points }, { id: `metrics:${run.id}:${points[0]!.step}-${points.at(-1)!.step}` });
+        },
+        onCheckpoint: async ({ step, tokens, bytes }) => {
+          const checkpoint = await this.checkpoints.save(run.id, step, tokens, bytes);
+          await this.publisher.publish(
+            eventSubjects.checkpointSaved,
+            { checkpointId: checkpoint.id, runId: run.id, step, tokens, uri: checkpoint.uri, sha256: checkpoint.sha256 },
+            { id: `checkpoint:${run.id}:${step}` },
+          );
+        },
+      });
+    } finally {
+      clearInterval(heartbeat);
+      this.cancels.delete(run.id);
+      await writer.close();
+    }
+    if (outcome.status === 'completed') {
+      await this.setState(run.id, 'completed', { finishedAt: new Date() });
+      log.info({ step: outcome.step, evalLoss: outcome.finalEvalLoss }, 'run completed');
+    } else if (outcome.status === 'diverged') {
+      await this.setState(run.id, 'failed', { finishedAt: new Date(), failureReason: outcome.reason ?? 'diverged' }, outcome.reason ?? 'diverged');
+    } else if (cancel.signal.aborted) {
+      await this.setState(run.id, 'cancelled', { finishedAt: new Date() }, String((cancel.signal.reason as Error).message));
+    } else {
+      // Shutdown: the checkpoint is saved; hand the job back so that a worker resumes it.
+      await runs.update({ id: run.id }, { state: 'queued', updatedAt: new Date(0) });
+      throw new Error(`stopped at step ${outcome.step} for shutdown; the job goes back to the queue`);
+    }
+  }
+}
