@@ -40,7 +40,7 @@ describe('computeFrontier', () => {
   });
 
   it('refuses a non-positive compute, naming the run', () => {
-    assert.throws(() => computeFrontier([{ run: 'x', points: [{ compute: 0, loss: 1 }] }]), /run x: compute must be positive/);
+    assert.throws(() => computeFrontier([{ run: 'x', points: [{ compute: 0, loss: 1 }] }]), /run x: the scale must be positive/);
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * The compute-optimal frontier: the lower envelope of loss against compute over every run's
- * training curve, and N_opt(C), D_opt(C) from the joint law under C = 6 N D.
+ * training curve, and N_opt(C), D_opt(C) from the joint law under C = 6 N D. The envelope
+ * itself works on any scale x (compute, tokens): the best loss any run reached at x.
  *
- * Between its measured points a curve is taken as linear in (log C, loss), the way loss
+ * Between its measured points a curve is taken as linear in (log x, loss), the way loss
  * curves are drawn; the envelope is exact for those piecewise-linear curves, crossings
  * between runs included.
  */
@@ -26,65 +27,79 @@ export interface FrontierPoint {
   readonly run: string;
 }
 
-/** One run's curve between two consecutive envelope knots: loss = intercept + slope * log C. */
+/** A run's loss curve against any positive scale x. */
+export interface ScaleCurve {
+  readonly run: string;
+  readonly points: readonly { readonly x: number; readonly loss: number }[];
+}
+
+export interface EnvelopePoint {
+  readonly x: number;
+  readonly loss: number;
+  /** The run whose curve is lowest here. */
+  readonly run: string;
+}
+
+/** One run's curve between two consecutive envelope knots: loss = intercept + slope * log x. */
 interface Segment {
   readonly run: string;
   readonly intercept: number;
   readonly slope: number;
 }
 
-const lossOf = (s: Segment, logC: number): number => s.intercept + s.slope * logC;
+const lossOf = (s: Segment, logX: number): number => s.intercept + s.slope * logX;
 
-function sortedCurve(curve: RunCurve): { logC: number; loss: number }[] {
+function sortedCurve(curve: ScaleCurve): { logX: number; loss: number }[] {
   const points = curve.points.map((p) => {
-    if (!(p.compute > 0) || !Number.isFinite(p.loss)) {
-      throw new Error(`run ${curve.run}: compute must be positive and loss finite, got ${JSON.stringify(p)}`);
+    if (!(p.x > 0) || !Number.isFinite(p.loss)) {
+      throw new Error(`run ${curve.run}: the scale must be positive and the loss finite, got ${JSON.stringify(p)}`);
     }
-    return { logC: Math.log(p.compute), loss: p.loss };
+    return { logX: Math.log(p.x), loss: p.loss };
   });
-  return points.sort((p, q) => p.logC - q.logC);
+  return points.sort((p, q) => p.logX - q.logX);
 }
 
 /** The segment of `curve` covering [from, to], or null when the run does not span it. */
-function segmentOver(run: string, curve: { logC: number; loss: number }[], from: number, to: number): Segment | null {
+function segmentOver(run: string, curve: { logX: number; loss: number }[], from: number, to: number): Segment | null {
   for (let k = 0; k + 1 < curve.length; k++) {
-    const p = curve[k] as { logC: number; loss: number };
-    const q = curve[k + 1] as { logC: number; loss: number };
-    if (p.logC <= from && q.logC >= to && q.logC > p.logC) {
-      const slope = (q.loss - p.loss) / (q.logC - p.logC);
-      return { run, intercept: p.loss - slope * p.logC, slope };
+    const p = curve[k] as { logX: number; loss: number };
+    const q = curve[k + 1] as { logX: number; loss: number };
+    if (p.logX <= from && q.logX >= to && q.logX > p.logX) {
+      const slope = (q.loss - p.loss) / (q.logX - p.logX);
+      return { run, intercept: p.loss - slope * p.logX, slope };
     }
   }
   return null;
 }
 
-/** Lowest of `segments` at `logC`, ties to the one falling faster (lowest just after). */
-function lowestAt(segments: readonly Segment[], logC: number): Segment {
+/** Lowest of `segments` at `logX`, ties to the one falling faster (lowest just after). */
+function lowestAt(segments: readonly Segment[], logX: number): Segment {
   let best = segments[0] as Segment;
   for (const s of segments) {
-    const difference = lossOf(s, logC) - lossOf(best, logC);
+    const difference = lossOf(s, logX) - lossOf(best, logX);
     if (difference < -1e-12 || (Math.abs(difference) <= 1e-12 && s.slope < best.slope)) best = s;
   }
   return best;
 }
 
-export function computeFrontier(runs: readonly RunCurve[]): FrontierPoint[] {
+/** The lower envelope of the runs' curves: a knot at every measured x and at every crossing. */
+export function lowerEnvelope(runs: readonly ScaleCurve[]): EnvelopePoint[] {
   const curves = runs.map((r) => ({ run: r.run, curve: sortedCurve(r) }));
-  const knots = [...new Set(curves.flatMap((c) => c.curve.map((p) => p.logC)))].sort((a, b) => a - b);
-  const frontier: FrontierPoint[] = [];
-  const push = (logC: number, loss: number, run: string): void => {
-    const last = frontier[frontier.length - 1];
-    if (last && Math.abs(Math.log(last.compute) - logC) <= 1e-12) return;
-    frontier.push({ compute: Math.exp(logC), loss, run });
+  const knots = [...new Set(curves.flatMap((c) => c.curve.map((p) => p.logX)))].sort((a, b) => a - b);
+  const envelope: EnvelopePoint[] = [];
+  const push = (logX: number, loss: number, run: string): void => {
+    const last = envelope[envelope.length - 1];
+    if (last && Math.abs(Math.log(last.x) - logX) <= 1e-12) return;
+    envelope.push({ x: Math.exp(logX), loss, run });
   };
 
-  // Single measured points (runs with one point) count at their own compute only.
+  // Single measured points (runs with one point) count at their own x only.
   const singles = curves.filter((c) => c.curve.length === 1);
-  const lowestSingle = (logC: number): { loss: number; run: string } | null => {
+  const lowestSingle = (logX: number): { loss: number; run: string } | null => {
     let best: { loss: number; run: string } | null = null;
     for (const c of singles) {
-      const p = c.curve[0] as { logC: number; loss: number };
-      if (p.logC === logC && (best === null || p.loss < best.loss)) best = { loss: p.loss, run: c.run };
+      const p = c.curve[0] as { logX: number; loss: number };
+      if (p.logX === logX && (best === null || p.loss < best.loss)) best = { loss: p.loss, run: c.run };
     }
     return best;
   };
@@ -97,8 +112,8 @@ export function computeFrontier(runs: readonly RunCurve[]): FrontierPoint[] {
     const atKnot = [
       ...segments.map((s) => ({ loss: lossOf(s, from), run: s.run })),
       ...curves.flatMap((c) => {
-        const last = c.curve[c.curve.length - 1] as { logC: number; loss: number };
-        return c.curve.length > 1 && last.logC === from ? [{ loss: last.loss, run: c.run }] : [];
+        const last = c.curve[c.curve.length - 1] as { logX: number; loss: number };
+        return c.curve.length > 1 && last.logX === from ? [{ loss: last.loss, run: c.run }] : [];
       }),
       ...(lowestSingle(from) ? [lowestSingle(from) as { loss: number; run: string }] : []),
     ].sort((p, q) => p.loss - q.loss)[0];
@@ -121,7 +136,13 @@ export function computeFrontier(runs: readonly RunCurve[]): FrontierPoint[] {
       push(position, lossOf(current, position), current.run);
     }
   }
-  return frontier;
+  return envelope;
+}
+
+/** The lower envelope of loss against compute. */
+export function computeFrontier(runs: readonly RunCurve[]): FrontierPoint[] {
+  const envelope = lowerEnvelope(runs.map((r) => ({ run: r.run, points: r.points.map((p) => ({ x: p.compute, loss: p.loss })) })));
+  return envelope.map((p) => ({ compute: p.x, loss: p.loss, run: p.run }));
 }
 
 export interface ComputeOptimalAllocation {

@@ -40,11 +40,23 @@ export {
 export {
   computeFrontier,
   computeOptimalAllocation,
+  lowerEnvelope,
   type ComputeOptimalAllocation,
   type CurvePoint,
+  type EnvelopePoint,
   type FrontierPoint,
   type RunCurve,
+  type ScaleCurve,
 } from './frontier.js';
+export {
+  fitPlanned,
+  planLossFits,
+  type LossAxis,
+  type LossFitReport,
+  type LossFitSettings,
+  type PlannedLossFit,
+  type RunLossCurve,
+} from './loss-laws.js';
 export { emergenceSeries, type EmergencePoint, type EmergenceSeries, type EvalResultPoint } from './emergence.js';
 export { LAW_NAMES, ScalingCsvError, isLawName, parseScalingCsv, type LawName } from './csv-input.js';
 export { fitLaw, type FitLawOptions, type JointLawSummary, type SingleVariableLawSummary } from './fit-law.js';
