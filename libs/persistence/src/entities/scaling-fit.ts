@@ -9,11 +9,13 @@ export interface FitResidual {
   runId: string;
   observed: number;
   predicted: number;
+  /** Where the point lies, by input (e.g. `{ tokens: 4e5 }`): a run gives several points along its curve. */
+  at?: Record<string, number>;
 }
 
 /** One version of a fitted scaling law; a refit adds a row with a higher version. */
 @Entity('scaling_fit')
-@Index('ux_scaling_fit_version', ['experimentId', 'form', 'variant', 'version'], { unique: true })
+@Index('ux_scaling_fit_version', ['experimentId', 'axis', 'form', 'variant', 'version'], { unique: true })
 export class ScalingFit extends IdentifiedRecord {
   /** Fits may pool runs of several experiments; then there is none. */
   @Column({ ...idColumn, nullable: true })
@@ -22,6 +24,14 @@ export class ScalingFit extends IdentifiedRecord {
   @ManyToOne(() => Experiment, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'experiment_id' })
   experiment?: Experiment;
+
+  /**
+   * What loss is fitted against: `params`, `paramsTotal`, `tokens`, `compute`, or
+   * `params+tokens` for the joint law; its inputs joined by `+`. A column of its own because
+   * versions are numbered per axis and an index cannot look inside `inputs`.
+   */
+  @Column({ ...enumColumn, default: 'params' })
+  axis!: string;
 
   /** `pure-power`, `power-plus-constant` or `joint-chinchilla`. */
   @Column(enumColumn)
