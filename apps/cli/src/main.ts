@@ -7,6 +7,7 @@ import { benchTrain, modelInfo, type ModelFlags } from './commands/model-command
 import { simplify, simplifySummary, type SimplifyFlags } from './commands/simplify.js';
 import { status } from './commands/status.js';
 import { up } from './commands/up.js';
+import { readSpecFile } from './experiment/spec-file.js';
 import { resolveStackOptions, type StackFlags } from './stack/options.js';
 
 const program = new Command('downscale')
@@ -23,6 +24,7 @@ const withStackFlags = (command: Command) =>
 interface UpFlags extends StackFlags {
   experiment: boolean;
   preset: string;
+  spec?: string;
   corpus?: string;
   vocab?: string;
   fresh?: boolean;
@@ -33,6 +35,7 @@ withStackFlags(program.command('up'))
   .description('start the local stack (NATS, database, the four services, the dashboard) and run an experiment on it')
   .option('--dashboard-port <port>', 'dashboard HTTP port', undefined)
   .option('--preset <name>', `experiment to run: ${presetNames.join(' or ')}`, 'demo')
+  .option('--spec <file.json>', 'experiment to run, as a JSON experiment spec (instead of --preset)')
   .option('--corpus <path|glob>', 'corpus to simplify and train on (default: the bundled corpus)')
   .option('--vocab <file>', 'simple vocabulary (default: the bundled proxy vocabulary)')
   .option('--fresh', 'start the experiment over instead of resuming and reusing finished work')
@@ -42,10 +45,8 @@ withStackFlags(program.command('up'))
     const stack = resolveStackOptions(flags);
     if (!flags.experiment) return up(stack);
     if (!presetNames.includes(flags.preset as PresetName)) throw new InvalidArgumentError(`--preset ${JSON.stringify(flags.preset)}: use one of ${presetNames.join(', ')}`);
-    const base = presetSpec(flags.preset as PresetName);
-    const spec = presetSpec(flags.preset as PresetName, {
-      corpus: { source: flags.corpus ?? base.corpus.source, vocabulary: flags.vocab ?? base.corpus.vocabulary },
-    });
+    const base = flags.spec ? await readSpecFile(flags.spec) : presetSpec(flags.preset as PresetName);
+    const spec = { ...base, corpus: { source: flags.corpus ?? base.corpus.source, vocabulary: flags.vocab ?? base.corpus.vocabulary } };
     return up(stack, { spec, fresh: flags.fresh === true, exitWhenDone: flags.exitWhenDone === true });
   });
 

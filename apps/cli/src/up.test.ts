@@ -1,39 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { repoRoot } from './stack/paths.js';
+import { freePort, freePortBase, portOpen } from './test-ports.js';
 
 const cli = join(repoRoot, 'apps', 'cli', 'bin', 'downscale.mjs');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(port, '127.0.0.1', () => server.close(() => resolve(false)));
-    server.on('error', () => resolve(true));
-  });
-}
-
-/** A base with base+1..base+4 free, for the four services. */
-async function freePortBase(): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    const busy = await Promise.all([1, 2, 3, 4].map((i) => portOpen(base + i)));
-    if (!busy.some(Boolean)) return base;
-  }
-}
 
 describe('downscale up: the local stack', () => {
   const home = mkdtempSync(join(tmpdir(), 'downscale-up-'));

@@ -87,6 +87,8 @@ export class CheckpointEvaluator implements OnApplicationBootstrap {
         const have = new Set(results.map((r) => `${r.checkpointId}\u0000${key(r.task, r.taskVersion)}`));
         for (const checkpoint of checkpoints) {
           const missing = expected.filter((k) => !have.has(`${checkpoint.id}\u0000${k}`));
+          // The mark follows the results: set when a crash came between the last result and the mark, cleared when a task was added.
+          if ((missing.length === 0) !== (checkpoint.evaluatedAt !== null)) await this.markEvaluated(checkpoint.id, missing.length === 0);
           if (missing.length === 0) continue;
           const { id: checkpointId, runId, step, tokens, uri, sha256 } = checkpoint;
           const missingHash = createHash('sha256').update(missing.join('\n')).digest('hex').slice(0, 16);
@@ -149,7 +151,13 @@ export class CheckpointEvaluator implements OnApplicationBootstrap {
       // What could be scored is stored; the message is retried (and dead-lettered with this reason).
       throw new Error(`checkpoint ${saved.checkpointId} of experiment ${experiment.id}: ${errors.length} task(s) not evaluated:\n  ${errors.join('\n  ')}\nFix the experiment's tasks.`);
     }
+    await this.markEvaluated(saved.checkpointId, true);
     return events;
+  }
+
+  /** Sets (or clears) the checkpoint's evaluated mark, which followers wait on. */
+  private async markEvaluated(checkpointId: string, evaluated: boolean): Promise<void> {
+    await this.dataSource.getRepository(Checkpoint).update({ id: checkpointId }, { evaluatedAt: evaluated ? new Date() : null });
   }
 
   private async context(saved: CheckpointSaved): Promise<{ run: Run; experiment: Experiment }> {

@@ -31,19 +31,18 @@ export async function runExperiment(stack: StackOptions & { natsUrl: string }, s
     const { experiment, resumed } = await startExperiment(dataSource, new EventPublisher(nc, 'cli'), spec, { fresh: options.fresh });
     out.write(`${resumed ? 'resuming' : 'started'} experiment "${spec.name}" (${experiment.id}); finished work is reused\n`);
     const planned = plannedRuns(spec);
-    const tasks = spec.tasks.length;
     let lastLine = '';
     let lastPrinted = 0;
     while (!options.signal.aborted) {
-      const snapshot = await experimentSnapshot(dataSource, experiment.id, planned, tasks);
-      const line = statusLine(snapshot, tasks);
+      const snapshot = await experimentSnapshot(dataSource, experiment.id, planned);
+      const line = statusLine(snapshot);
       if (out.isTTY) out.write(`\r\x1b[2K${line.slice(0, (out.columns ?? 120) - 1)}`);
       else if (line !== lastLine && Date.now() - lastPrinted > 10_000) {
         out.write(`${line}\n`);
         lastPrinted = Date.now();
       }
       lastLine = line;
-      if (experimentFinished(snapshot, tasks)) {
+      if (experimentFinished(snapshot)) {
         if (out.isTTY) out.write('\n');
         out.write(`${experimentSummary(snapshot)}\n`);
         return snapshot;

@@ -9,7 +9,7 @@ export interface ExperimentSnapshot {
   checkpoints: number;
   /** Checkpoint id -> its run and step. */
   checkpointRuns: Map<string, { runId: string; step: number }>;
-  /** Checkpoints that have a result for every task of the experiment. */
+  /** Checkpoints the evaluator has finished (every task of the experiment, and held-out loss). */
   evaluatedCheckpoints: number;
   evalResults: EvalResult[];
   fits: ScalingFit[];
@@ -17,36 +17,30 @@ export interface ExperimentSnapshot {
 
 const terminal = new Set(['completed', 'failed', 'cancelled']);
 
-export async function experimentSnapshot(dataSource: DataSource, experimentId: string, plannedRuns: number, taskCount: number): Promise<ExperimentSnapshot> {
+export async function experimentSnapshot(dataSource: DataSource, experimentId: string, plannedRuns: number): Promise<ExperimentSnapshot> {
   const runs = await listRuns(dataSource, { experimentId });
   const runIds = runs.map((r) => r.id);
   const checkpoints = runIds.length ? await dataSource.getRepository(Checkpoint).findBy({ runId: In(runIds) }) : [];
   const evalResults = checkpoints.length ? await dataSource.getRepository(EvalResult).findBy({ checkpointId: In(checkpoints.map((c) => c.id)) }) : [];
-  const perCheckpoint = new Map<string, number>();
-  for (const result of evalResults) perCheckpoint.set(result.checkpointId, (perCheckpoint.get(result.checkpointId) ?? 0) + 1);
   const fits = await dataSource.getRepository(ScalingFit).find({ where: { experimentId }, order: { version: 'ASC' } });
   return {
     runs,
     plannedRuns,
     checkpoints: checkpoints.length,
     checkpointRuns: new Map(checkpoints.map((c) => [c.id, { runId: c.runId, step: c.step }])),
-    evaluatedCheckpoints: [...perCheckpoint.values()].filter((n) => n >= taskCount).length,
+    evaluatedCheckpoints: checkpoints.filter((c) => c.evaluatedAt !== null).length,
     evalResults,
     fits,
   };
 }
 
-/** Every planned run ended and every checkpoint is evaluated on every task. */
-export function experimentFinished(s: ExperimentSnapshot, taskCount: number): boolean {
-  return (
-    s.runs.length === s.plannedRuns &&
-    s.runs.every((r) => terminal.has(r.state)) &&
-    (taskCount === 0 || s.evaluatedCheckpoints === s.checkpoints)
-  );
+/** Every planned run ended and every checkpoint is evaluated. */
+export function experimentFinished(s: ExperimentSnapshot): boolean {
+  return s.runs.length === s.plannedRuns && s.runs.every((r) => terminal.has(r.state)) && s.evaluatedCheckpoints === s.checkpoints;
 }
 
 /** One compact line: runs by state, the running ones' progress, evaluations and fits. */
-export function statusLine(s: ExperimentSnapshot, taskCount: number): string {
+export function statusLine(s: ExperimentSnapshot): string {
   const count = (state: string) => s.runs.filter((r) => r.state === state).length;
   const running = s.runs
     .filter((r) => r.state === 'running')
@@ -55,7 +49,7 @@ export function statusLine(s: ExperimentSnapshot, taskCount: number): string {
     s.runs.length < s.plannedRuns ? `corpora: ${s.runs.length}/${s.plannedRuns} runs planned` : `runs ${count('completed')}/${s.plannedRuns} done`,
     ...(count('failed') ? [`${count('failed')} failed`] : []),
     ...(running.length ? [running.join(', ')] : []),
-    ...(taskCount ? [`evaluated ${s.evaluatedCheckpoints}/${s.checkpoints} checkpoints`] : []),
+    `evaluated ${s.evaluatedCheckpoints}/${s.checkpoints} checkpoints`,
     `${new Set(s.fits.map((f) => `${f.variant}/${f.form}`)).size} fits`,
   ];
   return parts.join(' · ');

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { bigCountColumn, idColumn, intColumn, sha256Column, textColumn } from './column-types.js';
+import { bigCountColumn, idColumn, intColumn, sha256Column, textColumn, timestampColumn } from './column-types.js';
 import { IdentifiedRecord } from './identified-record.js';
 import { Run } from './run.js';
 
@@ -25,4 +25,8 @@ export class Checkpoint extends IdentifiedRecord {
 
   @Column(sha256Column)
   sha256!: string;
+
+  /** When every task of the experiment was evaluated on it (null until then). */
+  @Column({ ...timestampColumn, nullable: true })
+  evaluatedAt!: Date | null;
 }
