@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { presetNames, presetSpec, type PresetName } from '@downscale/experiments';
 import { evaluate, formatEval, type EvalFlags } from './commands/eval.js';
 import { experimentFits, fitCsv } from './commands/fit.js';
+import { conversionSummary, exportCheckpoint, importHuggingFaceFolder, type ExportFlags, type ImportFlags } from './commands/hf-commands.js';
 import { migrate } from './commands/migrate.js';
 import { benchTrain, modelInfo, type ModelFlags } from './commands/model-commands.js';
 import { simplify, simplifySummary, type SimplifyFlags } from './commands/simplify.js';
@@ -132,6 +133,25 @@ withModelFlags(program.command('bench-train'))
   .option('--json', 'print JSON')
   .action(async (flags: ModelFlags & { batch: number; steps: number; backend?: string; json?: boolean }) => {
     process.stdout.write(`${JSON.stringify(await benchTrain(flags), null, flags.json ? undefined : 2)}\n`);
+  });
+
+program
+  .command('export')
+  .description('write a checkpoint in the Hugging Face LLaMA layout: config.json, model.safetensors, tokenizer.json')
+  .requiredOption('--checkpoint <dir>', 'a checkpoint folder or file, or a run folder of step-N folders (the newest is taken)')
+  .requiredOption('--out <dir>', 'the Hugging Face model folder to write')
+  .option('--tokenizer <file>', 'tokenizer.json (default: the one beside the checkpoint or in its run folder)')
+  .action(async (flags: ExportFlags) => {
+    process.stdout.write(`${conversionSummary(await exportCheckpoint(flags), 'export')}\n`);
+  });
+
+program
+  .command('import')
+  .description('read a Hugging Face LLaMA folder into a checkpoint (<out>/checkpoint.safetensors) and its tokenizer.json')
+  .requiredOption('--hf <dir>', 'folder with config.json (LlamaForCausalLM), model.safetensors and optionally tokenizer.json')
+  .requiredOption('--out <dir>', 'the checkpoint folder to write')
+  .action(async (flags: ImportFlags) => {
+    process.stdout.write(`${conversionSummary(await importHuggingFaceFolder(flags), 'import')}\n`);
   });
 
 program

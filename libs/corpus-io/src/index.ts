@@ -1,5 +1,6 @@
 // Corpus I/O at scale: streaming readers, the sharded and resumable simplified corpus, the
 // regular control corpus and the bundled default corpus.
+export { writeFileAtomic } from './atomic-write.js';
 export { BadRecordTally, type BadRecordSummary } from './bad-records.js';
 export { DEFAULT_SHARD_CHARS, shardDocuments, type DocumentBatch } from './batches.js';
 export { CorpusReadError, describePlace, type BadRecordPolicy, type CorpusDocument, type RecordPlace } from './documents.js';

@@ -21,6 +21,15 @@ export interface TrainingCheckpoint {
   readonly metadata: Record<string, string>;
 }
 
+/**
+ * A checkpoint of weights alone, e.g. of an imported model: the optimizer starts afresh
+ * (step 0, zero moments), as AdamW's state does before its first step.
+ */
+export function weightsCheckpoint(config: ModelConfig, weights: Map<string, Float32Array>, metadata: Record<string, string> = {}): TrainingCheckpoint {
+  const zeros = (): Map<string, Float32Array> => new Map([...weights].map(([name, values]) => [name, new Float32Array(values.length)]));
+  return { config, weights, optimizer: { step: 0, firstMoments: zeros(), secondMoments: zeros() }, metadata };
+}
+
 const PREFIXES = { weight: 'weight/', first: 'adam_m/', second: 'adam_v/' } as const;
 
 export function encodeCheckpoint(checkpoint: TrainingCheckpoint): Uint8Array {

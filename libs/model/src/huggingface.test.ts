@@ -86,6 +86,7 @@ describe('Hugging Face LLaMA layout', () => {
 
   it('refuses configurations this architecture cannot hold', () => {
     const hf = { ...toHfConfig(TINY) } as Record<string, unknown>;
+    assert.throws(() => fromHfConfig({ ...hf, architectures: ['GPT2LMHeadModel'] }), /architectures .*LlamaForCausalLM/);
     assert.throws(() => fromHfConfig({ ...hf, tie_word_embeddings: true }), /tie_word_embeddings/);
     assert.throws(() => fromHfConfig({ ...hf, num_key_value_heads: 1 }), /grouped-query/);
     assert.throws(() => fromHfConfig({ ...hf, rope_scaling: { rope_type: 'dynamic', factor: 2 } }), /rope_scaling/);

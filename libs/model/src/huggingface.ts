@@ -4,8 +4,8 @@
  * PyTorch shapes (nn.Linear weights [out, in], so ours are transposed). Our rotary
  * embedding already uses HF's rotate-half convention, so q/k need no permutation.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { resolveModelConfig, type ModelConfig } from './config.js';
 import { LlamaModel } from './model.js';
 import { parameterSpecs } from './parameters.js';
@@ -42,9 +42,11 @@ export interface SpecialTokenIds {
   readonly pad?: number;
 }
 
+const HF_ARCHITECTURE = 'LlamaForCausalLM';
+
 export function toHfConfig(config: ModelConfig, specialTokens: SpecialTokenIds = {}): HfLlamaConfig {
   return {
-    architectures: ['LlamaForCausalLM'],
+    architectures: [HF_ARCHITECTURE],
     model_type: 'llama',
     hidden_size: config.hiddenSize,
     intermediate_size: config.intermediateSize,
@@ -78,6 +80,9 @@ export function fromHfConfig(hf: Record<string, unknown>): ModelConfig {
     const value = hf[field] ?? fallback;
     return typeof value === 'number' ? value : fail(field, `must be a number, got ${JSON.stringify(value)}`);
   };
+  if (hf.architectures !== undefined && !(Array.isArray(hf.architectures) && hf.architectures.includes(HF_ARCHITECTURE))) {
+    fail('architectures', `is ${JSON.stringify(hf.architectures)}, expected ["${HF_ARCHITECTURE}"]; only LLaMA causal LMs can be imported`);
+  }
   if (hf.model_type !== undefined && hf.model_type !== 'llama') fail('model_type', `is ${JSON.stringify(hf.model_type)}, expected "llama"`);
   if (hf.tie_word_embeddings === true) fail('tie_word_embeddings', 'is true; only untied embeddings are supported');
   if (hf.num_key_value_heads !== undefined && hf.num_key_value_heads !== hf.num_attention_heads) {
@@ -135,7 +140,7 @@ export function importHuggingFace(config: Record<string, unknown>, safetensors: 
     if (!tensor) throw new Error(`Hugging Face weights: missing ${spec.name}`);
     const expected = spec.linear ? [spec.shape[1], spec.shape[0]] : spec.shape;
     if (tensor.shape.join(',') !== expected.join(',')) {
-      throw new Error(`Hugging Face weights: ${spec.name} has shape [${tensor.shape.join(', ')}], expected [${expected.join(', ')}]`);
+      throw new Error(`Hugging Face weights: ${spec.name} has shape [${tensor.shape.join(', ')}], but config.json implies [${expected.join(', ')}]`);
     }
     const [outputs = 0, inputs = 0] = tensor.shape;
     values.set(spec.name, spec.linear ? transpose(tensor.data, outputs, inputs) : tensor.data);
@@ -156,8 +161,33 @@ export async function writeHuggingFaceDir(
   if (options.tokenizerJson !== undefined) await writeFile(join(dir, 'tokenizer.json'), options.tokenizerJson);
 }
 
+/** A file of a Hugging Face model folder, with an error that says what the folder lacks. */
+async function readModelFile(dir: string, name: string, hint: string): Promise<Buffer> {
+  try {
+    return await readFile(join(dir, name));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new Error(`Hugging Face model folder ${dir} has no ${name}; ${hint}`);
+  }
+}
+
 /** Reads a model from a directory holding config.json and model.safetensors. */
 export async function readHuggingFaceDir(dir: string): Promise<LlamaModel> {
-  const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
-  return importHuggingFace(config, new Uint8Array(await readFile(join(dir, 'model.safetensors'))));
+  const path = resolve(dir);
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isDirectory()) throw new Error(`Hugging Face model folder ${path} does not exist or is not a folder`);
+  const configText = (await readModelFile(path, 'config.json', 'a model folder holds config.json and model.safetensors')).toString('utf8');
+  let config: unknown;
+  try {
+    config = JSON.parse(configText);
+  } catch (error) {
+    throw new Error(`${join(path, 'config.json')} is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new Error(`${join(path, 'config.json')} is not a JSON object`);
+  const weights = await readModelFile(path, 'model.safetensors', 'sharded weights (model-0000x-of-0000y.safetensors) are not supported: save the model unsharded');
+  try {
+    return importHuggingFace(config as Record<string, unknown>, new Uint8Array(weights));
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`);
+  }
 }
