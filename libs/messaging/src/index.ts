@@ -1,4 +1,5 @@
 export { connectNats, type ConnectNatsOptions } from './nats-connection.js';
+export { natsCredentialsFromEnv, type NatsCredentials } from './nats-credentials.js';
 export { ensureStreams, streamNames, DUPLICATE_WINDOW_MS, type EnsureStreamsOptions, type StreamName } from './streams.js';
 export { EventPublisher, type PublishMeta } from './event-publisher.js';
 export type { PubAck } from '@nats-io/jetstream';

@@ -1,5 +1,6 @@
 import { ConnectionError, TimeoutError, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
+import { natsCredentialsFromEnv, type NatsCredentials } from './nats-credentials.js';
 
 export interface ConnectNatsOptions {
   /** One URL, or several for a cluster, e.g. `nats://127.0.0.1:4222`. */
@@ -14,6 +15,8 @@ export interface ConnectNatsOptions {
   reconnectTimeWaitMs?: number;
   /** How long one connection attempt may take. */
   timeoutMs?: number;
+  /** Default: from NATS_USER/NATS_PASSWORD or NATS_TOKEN (and their _FILE forms). */
+  credentials?: NatsCredentials;
 }
 
 /**
@@ -23,8 +26,10 @@ export interface ConnectNatsOptions {
 export async function connectNats(options: ConnectNatsOptions): Promise<NatsConnection> {
   const servers = Array.isArray(options.servers) ? options.servers : [options.servers];
   const reconnect = options.reconnect ?? true;
+  const credentials = options.credentials ?? natsCredentialsFromEnv();
   try {
     return await connect({
+      ...credentials,
       servers,
       name: options.name,
       reconnect,
@@ -34,6 +39,13 @@ export async function connectNats(options: ConnectNatsOptions): Promise<NatsConn
       timeout: options.timeoutMs ?? 5_000,
     });
   } catch (error) {
+    if (/authorization violation|authentication/i.test((error as Error).message)) {
+      throw new Error(
+        `NATS at ${servers.join(', ')} refused ${credentials.user ? `user ${JSON.stringify(credentials.user)}` : credentials.token ? 'the token' : 'a client without credentials'} ` +
+          `(${(error as Error).message}): set NATS_USER and NATS_PASSWORD (or NATS_PASSWORD_FILE), or NATS_TOKEN, to this service's credentials`,
+        { cause: error },
+      );
+    }
     if (error instanceof ConnectionError || error instanceof TimeoutError) {
       throw new Error(
         `no NATS server at ${servers.join(', ')} (${error.message}): start one with "nats-server -js" ` +

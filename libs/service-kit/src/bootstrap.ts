@@ -37,7 +37,7 @@ export interface RunningService {
 export async function startService(definition: ServiceDefinition, env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
   const config = loadServiceConfig(definition.service, env);
   const logger = createJsonLogger(definition.service, config.logLevel);
-  const nc = await connectNats({ servers: config.natsServers, name: definition.service });
+  const nc = await connectNats({ servers: config.natsServers, name: definition.service, credentials: config.natsCredentials });
   const dataSource = await openDatabase({ url: config.databaseUrl, sqlitePath: config.sqlitePath, migrate: 'verify' }).catch(
     async (error: unknown) => {
       await nc.close();

@@ -53,4 +53,11 @@ describe('service configuration', () => {
   it('rejects out-of-range ports', () => {
     assert.throws(() => loadServiceConfig('corpus', { HTTP_PORT: '70000' }), /HTTP_PORT="70000": must be between 0 and 65535/);
   });
+
+  it('takes its NATS credentials from the environment and refuses half-given ones', () => {
+    assert.deepEqual(loadServiceConfig('trainer', { NATS_USER: 'trainer', NATS_PASSWORD: 'pw' }).natsCredentials, { user: 'trainer', pass: 'pw' });
+    assert.deepEqual(loadServiceConfig('trainer', {}).natsCredentials, {});
+    assert.throws(() => loadServiceConfig('trainer', { NATS_USER: 'trainer' }), /invalid configuration for the trainer service:\n {2}NATS_USER is set without NATS_PASSWORD/);
+  });
 });
+

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { serviceNames, type ServiceName } from '@downscale/contracts';
+import { natsCredentialsFromEnv, type NatsCredentials } from '@downscale/messaging';
 
 export const defaultServicePortBase = 4100;
 
@@ -41,6 +42,8 @@ const environment = z.object({
 export interface ServiceConfig {
   service: ServiceName;
   natsServers: string[];
+  /** This service's NATS user (cluster mode: each service may use only its own subjects). */
+  natsCredentials: NatsCredentials;
   /** PostgreSQL when set; otherwise SQLite at `sqlitePath`. */
   databaseUrl: string | undefined;
   sqlitePath: string;
@@ -73,11 +76,18 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     });
     throw new ConfigError(service, problems);
   }
+  let natsCredentials: NatsCredentials;
+  try {
+    natsCredentials = natsCredentialsFromEnv(env);
+  } catch (error) {
+    throw new ConfigError(service, [(error as Error).message]);
+  }
   const e = parsed.data;
   const home = resolve(e.DOWNSCALE_HOME);
   return {
     service,
     natsServers: e.NATS_URL.split(',').map((u) => u.trim()),
+    natsCredentials,
     databaseUrl: e.DATABASE_URL,
     sqlitePath: resolve(home, 'downscale.sqlite'),
     home,
@@ -96,6 +106,7 @@ function rpcGracePeriodMs(config: ServiceConfig): number {
 
 export function natsTransportOptions(config: ServiceConfig, role: 'rpc' | 'bus') {
   return {
+    ...config.natsCredentials,
     servers: config.natsServers,
     name: `${config.service}-${role}`,
     maxReconnectAttempts: -1,

@@ -25,6 +25,8 @@ export interface StartNatsServerOptions {
   binary?: string;
   /** How long to wait for the server to accept connections. */
   readyTimeoutMs?: number;
+  /** More server flags, e.g. `['--user', 'u', '--pass', 'p']`. */
+  args?: string[];
 }
 
 const running = new Set<ChildProcess>();
@@ -50,7 +52,8 @@ export async function startNatsServer(options: StartNatsServerOptions = {}): Pro
   cleanUpAtExit();
   const storeDir = mkdtempSync(join(tmpdir(), 'downscale-nats-'));
   storeDirs.add(storeDir);
-  let child: ChildProcess | undefined = await launch(binary, port, storeDir, readyTimeoutMs);
+  const args = options.args ?? [];
+  let child: ChildProcess | undefined = await launch(binary, port, storeDir, readyTimeoutMs, args);
 
   const halt = async (signal: NodeJS.Signals): Promise<void> => {
     const current = child;
@@ -75,7 +78,7 @@ export async function startNatsServer(options: StartNatsServerOptions = {}): Pro
     kill: () => halt('SIGKILL'),
     restart: async () => {
       await halt('SIGTERM');
-      child = await launch(binary, port, storeDir, readyTimeoutMs);
+      child = await launch(binary, port, storeDir, readyTimeoutMs, args);
     },
   };
 }
@@ -99,8 +102,8 @@ async function freePort(): Promise<number> {
 }
 
 /** Spawns the server and resolves once it logs that it accepts connections. */
-async function launch(binary: string, port: number, storeDir: string, readyTimeoutMs: number): Promise<ChildProcess> {
-  const child = spawn(binary, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+async function launch(binary: string, port: number, storeDir: string, readyTimeoutMs: number, args: string[]): Promise<ChildProcess> {
+  const child = spawn(binary, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   running.add(child);
   let log = '';
   try {
