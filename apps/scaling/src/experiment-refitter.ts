@@ -1,31 +1,42 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { eventSubjects, type CorpusVariant } from '@downscale/contracts';
+import { eventSubjects, fitInput, progressSubjects, type CorpusVariant, type FitForm, type RefitOutcome } from '@downscale/contracts';
 import { streamNames, type EventPublisher } from '@downscale/messaging';
 import { Run, type ScalingFit } from '@downscale/persistence';
-import { ConsumerHost, DATA_SOURCE, EVENT_PUBLISHER, LOGGER } from '@downscale/service-kit';
+import { fitPlanned, planLossFits } from '@downscale/scaling-laws';
+import { ConsumerHost, DATA_SOURCE, EVENT_PUBLISHER, LOGGER, NATS_CONNECTION } from '@downscale/service-kit';
+import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { completedRunLosses } from './fit-inputs.js';
-import { saveFitVersion } from './fit-versions.js';
-import { lossLawFits } from './loss-law-fits.js';
+import { completedRunCurves, fitMetric } from './fit-inputs.js';
+import { inputHash, latestFit, saveFitVersion } from './fit-versions.js';
+
+/** Bootstrap and held-out settings of the service's fits; part of each fit's input hash. */
+export const serviceFitSettings = { resamples: 400, seed: 0, level: 0.95, heldOutRuns: 1 } as const;
+
+export type RefitResult = Omit<RefitOutcome, 'experimentId' | 'error'>;
 
 /**
- * Keeps each experiment's scaling fits current: whenever a run completes or a checkpoint is
- * evaluated, the experiment's laws are refitted on its completed runs. A refit of unchanged
- * inputs stores nothing (see saveFitVersion), which is what debounces bursts of events;
- * fit.updated is published (idempotently, keyed by the fit) after the fit is stored.
+ * Keeps each experiment's scaling fits current: whenever a run completes, a checkpoint is
+ * evaluated or a refit is requested, the experiment's laws are refitted on its completed
+ * runs. Debounced twice: refits of one experiment run one at a time, and events arriving
+ * meanwhile share a single refit queued behind the running one; a law whose points and
+ * settings hash as its latest version's is not refitted. fit.updated is published
+ * (idempotently, keyed by the fit) for every current fit.
  */
 @Injectable()
 export class ExperimentRefitter implements OnApplicationBootstrap {
+  private readonly refits = new Map<string, { tail: Promise<unknown>; waiting?: Promise<RefitResult> }>();
+
   constructor(
     private readonly consumers: ConsumerHost,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisher,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // Effects are idempotent by input hash, so no ledger: a redelivery re-publishes the same fit.
+    // Effects are idempotent by input hash, so no ledger: a redelivery re-publishes the same fits.
     await this.consumers.consume({
       stream: streamNames.events,
       durable: 'scaling-refit-on-eval',
@@ -42,6 +53,24 @@ export class ExperimentRefitter implements OnApplicationBootstrap {
         if (envelope.payload.state === 'completed') await this.refitRunExperiment(envelope.payload.runId);
       },
     });
+    await this.consumers.consume({
+      stream: streamNames.events,
+      durable: 'scaling-refit-on-request',
+      subjects: [eventSubjects.fitRequested],
+      exactlyOnce: false,
+      handler: async ({ payload: { experimentId, requestId } }) => {
+        const answer = (outcome: RefitOutcome) => {
+          if (!this.nc.isClosed()) this.nc.publish(progressSubjects.refit(requestId), JSON.stringify(outcome));
+        };
+        try {
+          const { stored, unchanged, skipped } = await this.refitExperiment(experimentId);
+          answer({ experimentId, stored, unchanged, skipped });
+        } catch (error) {
+          answer({ experimentId, stored: 0, unchanged: 0, skipped: [], error: error instanceof Error ? error.message : String(error) });
+          throw error;
+        }
+      },
+    });
   }
 
   private async refitRunExperiment(runId: string): Promise<void> {
@@ -53,34 +82,63 @@ export class ExperimentRefitter implements OnApplicationBootstrap {
     await this.refitExperiment(run.experimentId);
   }
 
+  /** Refits the experiment once the refit already running for it (if any) is done; callers arriving meanwhile share that refit. */
+  refitExperiment(experimentId: string): Promise<RefitResult> {
+    const slot = this.refits.get(experimentId) ?? { tail: Promise.resolve() };
+    this.refits.set(experimentId, slot);
+    if (slot.waiting) return slot.waiting;
+    const refit = slot.tail
+      .catch(() => undefined)
+      .then(() => {
+        // Started: it may have read the database already, so later callers queue another refit.
+        slot.waiting = undefined;
+        return this.refitNow(experimentId);
+      });
+    slot.waiting = refit;
+    slot.tail = refit;
+    refit.then(
+      () => slot.tail === refit && this.refits.delete(experimentId),
+      () => slot.tail === refit && this.refits.delete(experimentId),
+    );
+    return refit;
+  }
+
   /** Fits every law that the experiment's completed runs support, per corpus variant. */
-  async refitExperiment(experimentId: string): Promise<ScalingFit[]> {
-    const points = await completedRunLosses(this.dataSource, experimentId);
-    const variants = [...new Set(points.map((p) => p.variant))] as CorpusVariant[];
-    const fits: ScalingFit[] = [];
-    for (const variant of variants) {
-      const { records, skipped } = lossLawFits(variant, points.filter((p) => p.variant === variant));
+  private async refitNow(experimentId: string): Promise<RefitResult> {
+    const result: RefitResult = { stored: 0, unchanged: 0, skipped: [] };
+    const settings = { fit: serviceFitSettings, source: fitMetric };
+    for (const [variant, runs] of await completedRunCurves(this.dataSource, experimentId)) {
+      const { planned, skipped } = planLossFits(runs);
       for (const reason of skipped) this.logger.info({ experimentId, variant }, `not fitted: ${reason}`);
-      for (const record of records) {
-        const { fit, created } = await saveFitVersion(this.dataSource, experimentId, record);
-        await this.publisher.publish(
-          eventSubjects.fitUpdated,
-          {
-            fitId: fit.id,
-            version: fit.version,
-            form: record.form,
-            variant,
-            inputs: fit.inputs,
-            parameters: fit.parameters,
-            intervals: fit.intervals,
-            runIds: fit.runIds,
-          },
-          { id: `fit:${fit.id}` },
-        );
-        if (created) this.logger.info({ experimentId, variant, form: record.form, version: fit.version, parameters: fit.parameters }, 'scaling fit updated');
-        fits.push(fit);
+      result.skipped.push(...skipped.map((reason) => `${variant}: ${reason}`));
+      for (const plan of planned) {
+        const key = { experimentId, axis: plan.axis, form: plan.form, variant };
+        const hash = inputHash(variant, plan, settings);
+        const latest = await latestFit(this.dataSource.manager, key);
+        const { fit, created } =
+          latest?.inputHash === hash ? { fit: latest, created: false } : await saveFitVersion(this.dataSource, key, hash, fitPlanned(plan, serviceFitSettings), settings);
+        await this.announce(fit, plan.form, variant);
+        if (created) this.logger.info({ experimentId, variant, axis: plan.axis, form: plan.form, version: fit.version, parameters: fit.parameters }, 'scaling fit updated');
+        result[created ? 'stored' : 'unchanged'] += 1;
       }
     }
-    return fits;
+    return result;
+  }
+
+  private announce(fit: ScalingFit, form: FitForm, variant: CorpusVariant): Promise<unknown> {
+    return this.publisher.publish(
+      eventSubjects.fitUpdated,
+      {
+        fitId: fit.id,
+        version: fit.version,
+        form,
+        variant,
+        inputs: fit.inputs.map((input) => fitInput.parse(input)),
+        parameters: fit.parameters,
+        intervals: fit.intervals,
+        runIds: fit.runIds,
+      },
+      { id: `fit:${fit.id}` },
+    );
   }
 }

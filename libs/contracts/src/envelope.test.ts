@@ -58,6 +58,7 @@ const validPayloads: { [S in DurableSubject]: PayloadInput<S> } = {
     intervals: { alpha: [0.05, 0.09] },
     runIds: ['r1'],
   },
+  [eventSubjects.fitRequested]: { experimentId: 'exp-1', requestId: 'req-1' },
   [eventSubjects.runStateChanged]: { runId: 'r1', state: 'running', at },
   [eventSubjects.serviceError]: { service: 'trainer', message: 'out of memory', at },
   [jobSubjects.trainingJob]: {
@@ -96,7 +97,8 @@ const invalidPayloads: { [S in DurableSubject]: [unknown, string] } = {
   ],
   [eventSubjects.checkpointSaved]: [{ ...validPayloads[eventSubjects.checkpointSaved], sha256: 'xyz' }, 'payload.sha256'],
   [eventSubjects.evalCompleted]: [{ ...validPayloads[eventSubjects.evalCompleted], acc: 1.5 }, 'payload.acc'],
-  [eventSubjects.fitUpdated]: [{ ...validPayloads[eventSubjects.fitUpdated], runIds: [] }, 'payload.runIds'],
+  [eventSubjects.fitUpdated]: [{ ...validPayloads[eventSubjects.fitUpdated], inputs: ['size'] }, 'payload.inputs.0'],
+  [eventSubjects.fitRequested]: [{ experimentId: 'exp-1' }, 'payload.requestId'],
   [eventSubjects.runStateChanged]: [{ runId: 'r1', state: 'failed', at }, 'payload.reason'],
   [eventSubjects.serviceError]: [{ service: 'trainer', message: '', at }, 'payload.message'],
   [jobSubjects.trainingJob]: [

@@ -4,7 +4,7 @@ import { serviceError } from './errors.js';
 import { evalCompleted } from './evaluation.js';
 import { experimentCreated } from './experiment.js';
 import { id, isoTimestamp } from './primitives.js';
-import { fitUpdated } from './scaling.js';
+import { fitRequested, fitUpdated } from './scaling.js';
 import { CONTRACT_VERSION, type DurableSubject, eventSubjects, jobSubjects } from './subjects.js';
 import { checkpointSaved, metricsReported, runStateChanged, trainingJob } from './training.js';
 
@@ -16,6 +16,7 @@ export const payloadSchemas = {
   [eventSubjects.checkpointSaved]: checkpointSaved,
   [eventSubjects.evalCompleted]: evalCompleted,
   [eventSubjects.fitUpdated]: fitUpdated,
+  [eventSubjects.fitRequested]: fitRequested,
   [eventSubjects.runStateChanged]: runStateChanged,
   [eventSubjects.serviceError]: serviceError,
   [jobSubjects.trainingJob]: trainingJob,

@@ -13,6 +13,7 @@ export const eventSubjects = {
   checkpointSaved: `${root}.events.checkpoint.saved`,
   evalCompleted: `${root}.events.eval.completed`,
   fitUpdated: `${root}.events.fit.updated`,
+  fitRequested: `${root}.events.fit.requested`,
   runStateChanged: `${root}.events.run.state`,
   serviceError: `${root}.events.service.error`,
 } as const;
@@ -38,6 +39,7 @@ export const controlSubjects = {
 /** Live progress on core NATS: lost when nobody listens, which is fine for a progress bar. */
 export const progressSubjects = {
   corpus: (jobId: string) => `${root}.progress.corpus.${jobId}`,
+  refit: (requestId: string) => `${root}.progress.refit.${requestId}`,
 } as const;
 
 export const streamSubjects = {
