@@ -7,6 +7,7 @@ import { migrate } from './commands/migrate.js';
 import { benchTrain, modelInfo, type ModelFlags } from './commands/model-commands.js';
 import { simplify, simplifySummary, type SimplifyFlags } from './commands/simplify.js';
 import { status } from './commands/status.js';
+import { train, trainSummary, type TrainFlags } from './commands/train.js';
 import { up } from './commands/up.js';
 import { readSpecFile } from './experiment/spec-file.js';
 import { resolveStackOptions, type StackFlags } from './stack/options.js';
@@ -133,6 +134,30 @@ withModelFlags(program.command('bench-train'))
   .option('--json', 'print JSON')
   .action(async (flags: ModelFlags & { batch: number; steps: number; backend?: string; json?: boolean }) => {
     process.stdout.write(`${JSON.stringify(await benchTrain(flags), null, flags.json ? undefined : 2)}\n`);
+  });
+
+program
+  .command('train')
+  .description('train one model in the foreground (no NATS or database): checkpoints in <out>/step-N/, the tokenizer in <out>')
+  .requiredOption('--corpus <file|dir>', 'text (.txt, .jsonl, .jsonl.zst, .parquet files or a folder) or a prepared corpus (tokens.bin, or its folder)')
+  .requiredOption('--out <dir>', 'a new folder for the checkpoints and tokenizer')
+  .requiredOption('--hidden <h>', 'hidden size', numberFlag('--hidden', { integer: true, min: 1 }))
+  .requiredOption('--layers <n>', 'transformer blocks', numberFlag('--layers', { integer: true, min: 1 }))
+  .requiredOption('--tokens <n>', 'token budget: the run trains on this many tokens', numberFlag('--tokens', { integer: true, min: 1 }))
+  .option('--heads <n>', 'attention heads (default 8)', numberFlag('--heads', { integer: true, min: 1 }))
+  .option('--context <t>', 'context length (default 128)', numberFlag('--context', { integer: true, min: 1 }))
+  .option('--batch <b>', 'sequences per optimizer step (default: the demo preset\'s 16)', numberFlag('--batch', { integer: true, min: 1 }))
+  .option('--micro-batch <m>', 'sequences per forward pass; gradients accumulate up to --batch (default: --batch)', numberFlag('--micro-batch', { integer: true, min: 1 }))
+  .option('--tokenizer <file>', 'tokenizer.json to use (default for a prepared corpus: the one beside it)')
+  .option('--vocab-size <v>', 'train a BPE tokenizer of this many tokens on a text corpus', numberFlag('--vocab-size', { integer: true, min: 1 }))
+  .option('--lr <rate>', 'peak learning rate (default: the demo preset\'s)', numberFlag('--lr', { min: 0 }))
+  .option('--seed <n>', 'seeds the initial weights and the data order', numberFlag('--seed', { integer: true, min: 0, max: 2 ** 32 - 1 }), 1)
+  .option('--backend <name>', 'tensorflow, webgpu, wasm or cpu (default: the fastest present)')
+  .option('--json', 'print the outcome as JSON')
+  .action(async (flags: TrainFlags & { json?: boolean }) => {
+    const report = await train(flags);
+    process.stdout.write(`${flags.json ? JSON.stringify(report) : trainSummary(report)}\n`);
+    if (report.status === 'stopped') process.exitCode = 130;
   });
 
 program

@@ -1,4 +1,4 @@
-import type { CorpusVariant, ExperimentSpec, ModelConfig, TrainingJob } from '@downscale/contracts';
+import type { CorpusVariant, ExperimentSpec, ExperimentTraining, ModelConfig, TrainingJob } from '@downscale/contracts';
 import { countParameters, resolveModelConfig } from '@downscale/model';
 import { trainingOf } from './presets.js';
 
@@ -19,14 +19,33 @@ export function runId(experimentId: string, variant: CorpusVariant, hiddenSize: 
 }
 
 /**
+ * One run's training settings from an experiment's: warmup, evaluations and checkpoints are
+ * shares of the run's steps, so they follow its token budget.
+ */
+export function runTraining(training: ExperimentTraining, run: { tokenBudget: number; contextLength: number; seed: number }): TrainingJob['training'] {
+  const steps = Math.max(1, Math.ceil(run.tokenBudget / (training.batchSize * run.contextLength)));
+  return {
+    tokenBudget: run.tokenBudget,
+    batchSize: training.batchSize,
+    microBatchSize: training.microBatchSize,
+    peakLearningRate: training.peakLearningRate,
+    minLearningRateRatio: training.minLearningRateRatio,
+    warmupSteps: Math.round(training.warmupFraction * steps),
+    weightDecay: training.weightDecay,
+    gradientClip: training.gradientClip,
+    seed: run.seed,
+    evalInterval: Math.max(1, Math.floor(steps / training.evaluations)),
+    checkpointInterval: Math.max(1, Math.floor(steps / training.checkpoints)),
+  };
+}
+
+/**
  * The runs of one corpus variant of an experiment: every hidden size x layers x seed, each
  * trained on the experiment's token budget with its optimisation settings. Sizes whose
  * hidden size the heads do not divide are refused with the grid value named.
  */
 export function planRuns(experimentId: string, spec: ExperimentSpec, variant: CorpusVariant, vocabSize: number): PlannedRun[] {
   const training = trainingOf(spec);
-  const tokensPerStep = training.batchSize * spec.contextLength;
-  const steps = Math.max(1, Math.ceil(spec.tokenBudget / tokensPerStep));
   const runs: PlannedRun[] = [];
   for (const hiddenSize of spec.grid.hiddenSizes) {
     for (const layers of spec.grid.layers) {
@@ -40,19 +59,7 @@ export function planRuns(experimentId: string, spec: ExperimentSpec, variant: Co
           variant,
           seed,
           model,
-          training: {
-            tokenBudget: spec.tokenBudget,
-            batchSize: training.batchSize,
-            microBatchSize: training.microBatchSize,
-            peakLearningRate: training.peakLearningRate,
-            minLearningRateRatio: training.minLearningRateRatio,
-            warmupSteps: Math.round(training.warmupFraction * steps),
-            weightDecay: training.weightDecay,
-            gradientClip: training.gradientClip,
-            seed,
-            evalInterval: Math.max(1, Math.floor(steps / training.evaluations)),
-            checkpointInterval: Math.max(1, Math.floor(steps / training.checkpoints)),
-          },
+          training: runTraining(training, { tokenBudget: spec.tokenBudget, contextLength: spec.contextLength, seed }),
           paramsTotal: params.total,
           paramsNonEmbedding: params.nonEmbedding,
         });
