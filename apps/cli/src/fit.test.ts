@@ -37,24 +37,49 @@ describe('downscale fit', () => {
     assert.match(law.stderr, /--law "kaplan" is not a law: use one of joint, C, N, D/);
   });
 
-  it('shows an experiment\'s latest fits with intervals and the previous version', async () => {
+  it('shows an experiment\'s latest fits per variant and axis with intervals and the previous version, and compares two versions', async () => {
     const home = join(dir, 'home');
     const db = await openDatabase({ sqlitePath: join(home, 'downscale.sqlite'), migrate: 'run' });
     try {
       await db.getRepository(Experiment).save(db.getRepository(Experiment).create({ id: 'exp-1', name: 'e', preset: 'custom', spec: {} as never, state: 'running' }));
-      const fit = (version: number, alpha: number) =>
+      const fit = (version: number, alpha: number, axis = 'params', diagnostics: Record<string, unknown> = {}) =>
         db.getRepository(ScalingFit).create({
-          experimentId: 'exp-1', form: 'pure-power', variant: 'simplified', version, inputs: ['params'],
-          parameters: { xc: 1e9, alpha }, intervals: { alpha: [alpha - 0.01, alpha + 0.01] }, residuals: [], runIds: ['a', 'b', 'c'],
-          diagnostics: { r2LogSpace: 0.995 }, inputHash: String(version).repeat(64),
+          experimentId: 'exp-1', axis, form: 'pure-power', variant: 'simplified', version, inputs: [axis],
+          parameters: { xc: 1e9, alpha }, intervals: { alpha: [alpha - 0.01, alpha + 0.01] }, residuals: [], runIds: ['a', 'b', 'c', ...(version > 1 ? ['d'] : [])],
+          diagnostics: { r2LogSpace: 0.995, heldOutExtrapolation: { meanAbsoluteRelativeError: 0.0123 }, ...diagnostics }, inputHash: `${axis}${version}`.padEnd(64, '0'),
         });
-      await db.getRepository(ScalingFit).save([fit(1, 0.2), fit(2, 0.25)]);
+      const frontier = [{ compute: 1e12, loss: 5, run: 'a' }, { compute: 1e14, loss: 3.5, run: 'c' }];
+      await db.getRepository(ScalingFit).save([fit(1, 0.2), fit(2, 0.25), fit(1, 0.05, 'compute', { frontier })]);
     } finally {
       await db.destroy();
     }
     const run = downscale('fit', '--experiment', 'exp-1', '--home', home);
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, /simplified pure-power \(version 2, 3 runs, R² 0\.9950 in log space\)/);
+    assert.match(run.stdout, /^simplified: loss vs non-embedding parameters N \(final eval loss of each run\)\n {2}pure-power \(version 2, 4 runs, R² 0\.9950 in log space, largest run predicted within 1\.23%\)/);
     assert.match(run.stdout, /alpha\s+0\.2500\s+95% \[0\.2400, 0\.2600\]\s+\(v1: 0\.2000\)/);
+    assert.match(run.stdout, /simplified: loss vs compute C in FLOPs[^\n]*\n {2}pure-power \(version 1, 3 runs/);
+    assert.match(run.stdout, /frontier: 2 points, loss 5\.0000 at C 1\.000e\+12 to 3\.5000 at C 1\.000e\+14, via 2 runs/);
+
+    const diff = downscale('fit', '--experiment', 'exp-1', '--home', home, '--diff', '1', '2');
+    assert.equal(diff.status, 0, diff.stderr);
+    assert.equal(
+      diff.stdout,
+      [
+        'simplified, loss vs params, pure-power: v1 → v2',
+        '  runs 3 → 4 (+d)',
+        '  fit  R² 0.9950 in log space, largest run predicted within 1.23% → R² 0.9950 in log space, largest run predicted within 1.23%',
+        '  xc     1.000e+9 → 1.000e+9 (+0.0000)',
+        "  alpha  0.2000 → 0.2500 (+0.0500, outside v1's 95% interval)",
+        '',
+      ].join('\n'),
+    );
+    const bad = downscale('fit', '--experiment', 'exp-1', '--home', home, '--diff', '1');
+    assert.match(bad.stderr, /--diff 1: give two version numbers/);
+  });
+
+  it('says what failed when a refit cannot reach NATS', () => {
+    const run = downscale('fit', '--experiment', 'exp-1', '--home', join(dir, 'home'), '--refit', '--nats-url', 'nats://127.0.0.1:1');
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /127\.0\.0\.1:1/);
   });
 });

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { presetNames, presetSpec, type PresetName } from '@downscale/experiments';
 import { evaluate, formatEval, type EvalFlags } from './commands/eval.js';
-import { experimentFits, fitCsv } from './commands/fit.js';
+import { experimentFits, fitCsv, requestRefit } from './commands/fit.js';
 import { conversionSummary, exportCheckpoint, importHuggingFaceFolder, type ExportFlags, type ImportFlags } from './commands/hf-commands.js';
 import { migrate } from './commands/migrate.js';
 import { benchTrain, modelInfo, type ModelFlags } from './commands/model-commands.js';
@@ -100,15 +100,21 @@ withStackFlags(program.command('fit'))
   .option('--law <law>', 'joint, C, N or D', 'joint')
   .option('--bootstrap <n>', 'bootstrap resamples for the intervals', numberFlag('--bootstrap', { integer: true, min: 0, max: 100_000 }), 1000)
   .option('--experiment <id>', 'show the fits the scaling service stored for this experiment')
+  .option('--refit', 'with --experiment: have the scaling service refit it now, then show the fits')
+  .option('--diff <versions...>', 'with --experiment: compare two versions of each law, e.g. --diff 1 2')
   .option('--json', 'print JSON')
-  .action(async (flags: StackFlags & { input?: string; law: string; bootstrap: number; experiment?: string; json?: boolean }) => {
+  .action(async (flags: StackFlags & { input?: string; law: string; bootstrap: number; experiment?: string; refit?: boolean; diff?: string[]; json?: boolean }) => {
     if ((flags.input === undefined) === (flags.experiment === undefined)) throw new Error('fit needs exactly one of --input <csv> or --experiment <id>');
     if (flags.input !== undefined) {
       const result = await fitCsv(flags.input, flags.law, flags.bootstrap);
       process.stdout.write(`${JSON.stringify(result, null, flags.json ? undefined : 2)}\n`);
-    } else {
-      process.stdout.write(`${await experimentFits(resolveStackOptions(flags), flags.experiment!)}\n`);
+      return;
     }
+    const diff = flags.diff?.map(Number);
+    if (diff && (diff.length !== 2 || !diff.every((v) => Number.isInteger(v) && v > 0))) throw new InvalidArgumentError(`--diff ${flags.diff!.join(' ')}: give two version numbers, e.g. --diff 1 2`);
+    const stack = resolveStackOptions(flags);
+    if (flags.refit) process.stdout.write(`${await requestRefit(stack, flags.experiment!)}\n`);
+    process.stdout.write(`${await experimentFits(stack, flags.experiment!, diff as [number, number] | undefined)}\n`);
   });
 
 const withModelFlags = (command: Command) =>

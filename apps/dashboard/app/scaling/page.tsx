@@ -57,10 +57,12 @@ export default async function ScalingPage({ searchParams }: { searchParams: Prom
   }
   const [runs, fits] = await Promise.all([loadRuns({ experimentId: experiment.id }), loadFits(experiment.id)]);
   const points = runs.ok ? runs.value.filter((r) => r.paramsNonEmbedding !== null && r.paramsNonEmbedding > 0 && r.bestEvalLoss !== null) : [];
-  // The latest version of each (variant, form); the number of versions for the history column.
+  // The latest version of each (variant, form) against non-embedding parameters, the chart's x
+  // axis (laws against tokens, compute or N and D are shown by `downscale fit --experiment`);
+  // the number of versions for the history column.
   const latest = new Map<string, FitRow>();
   const versions = new Map<string, number>();
-  for (const fit of fits.ok ? fits.value : []) {
+  for (const fit of (fits.ok ? fits.value : []).filter((f) => f.inputs.join('+') === 'params')) {
     const key = `${fit.variant}|${fit.form}`;
     if (!latest.has(key)) latest.set(key, fit);
     versions.set(key, (versions.get(key) ?? 0) + 1);
