@@ -19,10 +19,17 @@ export class CheckpointStore {
     private readonly logger: Logger,
   ) {}
 
-  /** Writes the file atomically, then its row (one per run and step). */
+  /** Writes the file atomically, then its row (one per run and step); a failed write records nothing. */
   async save(runId: string, step: number, tokens: number, bytes: Uint8Array): Promise<Checkpoint> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const uri = await this.artifacts.putFile(checkpointKey(runId, step), bytes);
+    const key = checkpointKey(runId, step);
+    const uri = await this.artifacts.putFile(key, bytes).catch((error: Error) => {
+      throw new Error(
+        `could not write the checkpoint of run ${runId} at step ${step} to ${this.artifacts.path(key)}: ${error.message}; ` +
+          'nothing was recorded and the run resumes from its previous checkpoint once the artifact store (ARTIFACT_ROOT) is writable and has room',
+        { cause: error },
+      );
+    });
     const repository = this.dataSource.getRepository(Checkpoint);
     const known = await repository.findOneBy({ runId, step });
     if (known) {

@@ -1,1 +1,2 @@
-export { TrainerModule } from './trainer.module.js';
+export { TrainerModule, trainerModule } from './trainer.module.js';
+export { defaultTrainerSettings, loadTrainerSettings, type TrainerSettings } from './settings.js';

@@ -1,4 +1,12 @@
 import { runService } from '@downscale/service-kit';
-import { TrainerModule } from './trainer.module.js';
+import { loadTrainerSettings, type TrainerSettings } from './settings.js';
+import { trainerModule } from './trainer.module.js';
 
-await runService({ service: 'trainer', feature: TrainerModule });
+let settings: TrainerSettings;
+try {
+  settings = loadTrainerSettings();
+} catch (error) {
+  process.stderr.write(`trainer service failed to start: ${(error as Error).message}\n`);
+  process.exit(1);
+}
+await runService({ service: 'trainer', feature: trainerModule(settings) });

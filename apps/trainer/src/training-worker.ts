@@ -12,6 +12,7 @@ import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { CheckpointStore } from './checkpoint-store.js';
+import type { TrainerSettings } from './settings.js';
 
 /** What a state change also records on the run. */
 interface RunStateFields {
@@ -21,10 +22,7 @@ interface RunStateFields {
   failureReason?: string;
 }
 
-/** A run whose heartbeat is younger than this is being trained by another worker. */
-const LEASE_MS = 90_000;
-/** How often a training worker renews its run's heartbeat (between steps). */
-const HEARTBEAT_MS = 15_000;
+export const TRAINER_SETTINGS = Symbol('TRAINER_SETTINGS');
 const TOKENS_FILE = 'tokens.bin';
 
 /**
@@ -46,6 +44,7 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisher,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(TRAINER_SETTINGS) private readonly settings: TrainerSettings,
   ) {
     this.checkpoints = new CheckpointStore(dataSource, artifacts, logger);
   }
@@ -63,7 +62,7 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       subjects: [jobSubjects.trainingJob],
       exactlyOnce: false,
       // Training is long: a crashed worker's job comes back after ackWait, then resumes.
-      ackWaitMs: 60_000,
+      ackWaitMs: this.settings.jobAckWaitMs,
       maxDeliver: 20,
       handler: async (envelope, context) => this.train(envelope.payload, context.signal),
     });
@@ -89,7 +88,7 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     if (!run) return void log.warn('training job for a run that is not in the database: dropped');
     if (run.state === 'completed' || run.state === 'cancelled' || run.state === 'failed') return;
     const heartbeatAge = Date.now() - (run.updatedAt?.getTime() ?? 0);
-    if (run.state === 'running' && heartbeatAge < LEASE_MS) {
+    if (run.state === 'running' && heartbeatAge < this.settings.leaseMs) {
       throw new Error(`run ${run.id} is being trained by another worker (heartbeat ${Math.round(heartbeatAge / 1000)} s ago); trying again later`);
     }
     const backend = await selectBackend();
@@ -107,7 +106,7 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const stop = AbortSignal.any([shutdown, this.consumers.shuttingDown, cancel.signal]);
     const heartbeat = setInterval(() => {
       runs.update({ id: run.id }, { updatedAt: new Date() }).catch((error: Error) => log.warn({ err: error }, 'heartbeat not written'));
-    }, HEARTBEAT_MS);
+    }, this.settings.heartbeatMs);
     const writer = new MetricPointWriter(this.dataSource, { onBackgroundError: (error) => log.warn({ err: error }, 'metric points not written yet; retrying') });
     let outcome: RunOutcome;
     try {
@@ -121,6 +120,8 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
           await this.publisher.publish(eventSubjects.metricsReported, { runId: run.id, points }, { id: `metrics:${run.id}:${points[0]!.step}-${points.at(-1)!.step}` });
         },
         onCheckpoint: async ({ step, tokens, bytes }) => {
+          // A resume starts after this step: the points up to it must be stored before the checkpoint exists.
+          await writer.flush();
           const checkpoint = await this.checkpoints.save(run.id, step, tokens, bytes);
           await this.publisher.publish(
             eventSubjects.checkpointSaved,

@@ -71,8 +71,14 @@ export class ArtifactStore {
     const target = this.path(key);
     await mkdir(dirname(target), { recursive: true });
     const staging = `${target}.partial-${randomUUID()}`;
-    await writeFile(staging, data);
-    await rename(staging, target);
+    try {
+      await writeFile(staging, data);
+      await rename(staging, target);
+    } catch (error) {
+      // A full or failing disk leaves no half-written file behind.
+      await rm(staging, { force: true });
+      throw error;
+    }
     return this.uri(key);
   }
 

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** The trainer's own settings, read from the environment. */
+export interface TrainerSettings {
+  /**
+   * How long a training job may go without an ack or a progress signal before JetStream hands
+   * it to another worker: the time to notice a worker that died (kill -9, lost machine).
+   */
+  readonly jobAckWaitMs: number;
+  /** A run whose heartbeat is younger than this is being trained by another worker. */
+  readonly leaseMs: number;
+  /** How often a training worker renews its run's heartbeat. */
+  readonly heartbeatMs: number;
+}
+
+export const defaultTrainerSettings: TrainerSettings = { jobAckWaitMs: 60_000, leaseMs: 90_000, heartbeatMs: 15_000 };
+
+const milliseconds = (fallback: number) =>
+  z.coerce.number({ error: 'must be a number' }).int('must be a whole number of milliseconds').min(100, 'must be at least 100 (milliseconds)').default(fallback);
+
+const environment = z.object({
+  TRAINER_JOB_ACK_WAIT_MS: milliseconds(defaultTrainerSettings.jobAckWaitMs),
+  TRAINER_LEASE_MS: milliseconds(defaultTrainerSettings.leaseMs),
+  TRAINER_HEARTBEAT_MS: milliseconds(defaultTrainerSettings.heartbeatMs),
+});
+
+/** Reads the settings, naming every bad variable at once. */
+export function loadTrainerSettings(env: NodeJS.ProcessEnv = process.env): TrainerSettings {
+  const parsed = environment.safeParse(env);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0])}=${JSON.stringify(env[String(issue.path[0])])}: ${issue.message}`);
+  if (parsed.success && parsed.data.TRAINER_HEARTBEAT_MS >= parsed.data.TRAINER_LEASE_MS) {
+    problems.push(`TRAINER_HEARTBEAT_MS=${parsed.data.TRAINER_HEARTBEAT_MS}: must be shorter than TRAINER_LEASE_MS (${parsed.data.TRAINER_LEASE_MS}), or a live worker's run looks abandoned`);
+  }
+  if (!parsed.success || problems.length > 0) {
+    throw new Error(`invalid trainer settings:\n  ${problems.join('\n  ')}\nFix these environment variables and start again (README: Configuration).`);
+  }
+  return { jobAckWaitMs: parsed.data.TRAINER_JOB_ACK_WAIT_MS, leaseMs: parsed.data.TRAINER_LEASE_MS, heartbeatMs: parsed.data.TRAINER_HEARTBEAT_MS };
+}
