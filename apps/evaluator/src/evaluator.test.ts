@@ -1,66 +1,27 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ArtifactStore } from '@downscale/artifacts';
 import { eventSubjects, type CheckpointSaved } from '@downscale/contracts';
-import { bundledHoldout } from '@downscale/corpus-io';
 import { BUILTIN_TASK_NAMES } from '@downscale/evaluation';
 import { connectNats, EventPublisher, streamNames } from '@downscale/messaging';
-import { encodeCheckpoint, LlamaModel, selectBackend } from '@downscale/model';
-import { Checkpoint, Corpus, EvalResult, Experiment, openDatabase, Run, Tokenizer } from '@downscale/persistence';
+import { selectBackend } from '@downscale/model';
+import { Checkpoint, EvalResult, Experiment, openDatabase } from '@downscale/persistence';
 import { collectEvents, eventually, startTestStack, type EventCollector, type RunningService, type TestStack } from '@downscale/service-kit';
-import { trainBpe } from '@downscale/tokenizer';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { DataSource } from 'typeorm';
 import { CheckpointEvaluator, HELD_OUT_TASK } from './checkpoint-evaluator.js';
 import { evaluatorModule } from './evaluator.module.js';
 import { insertEvalResult, type EvalRow } from './result-rows.js';
+import { recordCheckpoint, seedRun, storeCheckpoint, storeTokenizer } from './test-fixtures.js';
 
 const SETTINGS = { maxItems: 4, heldOutBytes: 3000, batchTokens: 512 };
 // Every built-in task in both versions, plus eval loss on the held-out books.
 const EXPECTED = [...BUILTIN_TASK_NAMES.flatMap((task) => [`${task}/original`, `${task}/simplified`]), `${HELD_OUT_TASK}/original`].sort();
-
-/** Parent rows of a checkpoint: experiment (no tasks: the built-in ones), corpus, tokenizer, run. */
-async function seedRun(db: DataSource, tokenizerUri: string, vocabSize: number): Promise<void> {
-  await db.getRepository(Experiment).save(
-    db.getRepository(Experiment).create({
-      id: 'exp-eval',
-      name: 'evaluator test',
-      preset: 'custom',
-      spec: {
-        name: 'evaluator test',
-        preset: 'custom',
-        corpus: { source: 'bundled', vocabulary: 'default' },
-        grid: { hiddenSizes: [16], layers: [1], variants: ['simplified'], seeds: [0] },
-        tokenBudget: 1000,
-        contextLength: 128,
-        tasks: [],
-        tokenizerVocabSize: vocabSize,
-      },
-      state: 'running',
-    }),
-  );
-  await db.getRepository(Corpus).save(db.getRepository(Corpus).create({ id: 'corpus-1', source: 'bundled', variant: 'simplified', contentHash: 'a'.repeat(64), uri: null, stats: null }));
-  await db.getRepository(Tokenizer).save(db.getRepository(Tokenizer).create({ id: 'tok-1', corpusId: 'corpus-1', vocabSize, uri: tokenizerUri, sha256: null }));
-  await db.getRepository(Run).save(
-    db.getRepository(Run).create({
-      id: 'run-1',
-      experimentId: 'exp-eval',
-      corpusId: 'corpus-1',
-      tokenizerId: 'tok-1',
-      config: { model: { hiddenSize: 16, layers: 1 } },
-      hiddenSize: 16,
-      layers: 1,
-      variant: 'simplified',
-      seed: 0,
-      state: 'running',
-    }),
-  );
-}
 
 describe('evaluator service: scores each saved checkpoint once', () => {
   let stack: TestStack;
@@ -78,21 +39,13 @@ describe('evaluator service: scores each saved checkpoint once', () => {
     db = await openDatabase({ sqlitePath: join(stack.home, 'downscale.sqlite'), migrate: 'none' });
     const artifacts = new ArtifactStore(join(stack.home, 'artifacts'));
     // A tiny tokenizer and model (h=16, 1 layer) stand in for a trained run.
-    const tokenizer = await trainBpe(bundledHoldout().map((book) => book.text.slice(0, 20_000)), { vocabSize: 300 });
+    const tokenizer = await storeTokenizer(artifacts);
     vocabSize = tokenizer.vocabSize;
-    const tokenizerUri = await artifacts.putFile('corpora/corpus-1/tokenizer.json', JSON.stringify(tokenizer.toJSON()));
-    const model = LlamaModel.create({ hiddenSize: 16, numLayers: 1, numHeads: 2, vocabSize, contextLength: 128 }, 3);
-    const weights = model.values();
-    const zeros = new Map([...weights].map(([name, values]) => [name, new Float32Array(values.length)]));
-    model.dispose();
-    const bytes = encodeCheckpoint({ config: model.config, weights, optimizer: { step: 10, firstMoments: zeros, secondMoments: zeros }, metadata: {} });
-    const uri = await artifacts.putFile('checkpoints/run-1/step-000000010/checkpoint.safetensors', bytes);
-    await seedRun(db, tokenizerUri, vocabSize);
+    const checkpoint = await storeCheckpoint(artifacts, vocabSize, 10);
+    await seedRun(db, tokenizer.uri, vocabSize);
     service = await stack.start({ service: 'evaluator', feature: evaluatorModule(SETTINGS) });
     // Recorded once the service has started (and back-filled nothing), so that the first test sees it evaluated on its event.
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    await db.getRepository(Checkpoint).save(db.getRepository(Checkpoint).create({ id: 'ck-1', runId: 'run-1', step: 10, tokens: 320, uri, sha256 }));
-    saved = { checkpointId: 'ck-1', runId: 'run-1', step: 10, tokens: 320, uri, sha256 };
+    saved = await recordCheckpoint(db, 'ck-1', 10, checkpoint);
     nc = await connectNats({ servers: stack.nats.url, name: 'evaluator-test' });
     publisher = new EventPublisher(nc, 'test');
     watcher = await collectEvents(stack.nats.url, eventSubjects.evalCompleted);

@@ -2,21 +2,15 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ArtifactStore } from '@downscale/artifacts';
-import { controlSubjects, eventSubjects, jobSubjects, type CheckpointSaved, type MetricsReported, type RunStateChanged, type TrainingJob } from '@downscale/contracts';
+import { controlSubjects, eventSubjects, type CheckpointSaved, type MetricsReported, type RunStateChanged } from '@downscale/contracts';
 import { connectNats, EventPublisher } from '@downscale/messaging';
 import { decodeCheckpoint } from '@downscale/model';
-import { Checkpoint, Corpus, Experiment, MetricPoint, openDatabase, Run } from '@downscale/persistence';
+import { Checkpoint, MetricPoint, openDatabase, Run } from '@downscale/persistence';
 import { collectEvents, eventually, startTestStack, type EventCollector, type RunningService, type TestStack } from '@downscale/service-kit';
-import { trainBpe, writeTokenFile } from '@downscale/tokenizer';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { DataSource } from 'typeorm';
+import { queueTrainingRun, seedTrainingCorpus } from './test-fixtures.js';
 import { TrainerModule } from './trainer.module.js';
-
-const experimentId = 'exp-trainer';
-const corpusId = 'corpus-trainer';
-const words = ['the', 'cat', 'sat', 'on', 'a', 'mat', 'and', 'dog', 'ran', 'to', 'big', 'red', 'ball', 'saw', 'it'];
-/** Sentences of 6 words cycling through `words`: a corpus a tiny model learns quickly. */
-const sentences = Array.from({ length: 400 }, (_, i) => Array.from({ length: 6 }, (_, j) => words[(i * 5 + j * 3) % words.length]).join(' ') + '.');
 
 describe('trainer service: trains queued runs from the work queue', () => {
   let stack: TestStack;
@@ -34,11 +28,7 @@ describe('trainer service: trains queued runs from the work queue', () => {
     stack = await startTestStack();
     db = await openDatabase({ sqlitePath: join(stack.home, 'downscale.sqlite'), migrate: 'none' });
     store = new ArtifactStore(join(stack.home, 'artifacts'));
-    const tokenizer = await trainBpe(sentences, { vocabSize: 60 });
-    vocabSize = tokenizer.vocabSize;
-    const uri = await store.putDirectory(`corpora/${corpusId}`, async (dir) => void (await writeTokenFile(join(dir, 'tokens.bin'), tokenizer, sentences)));
-    await db.getRepository(Experiment).save(db.getRepository(Experiment).create({ id: experimentId, name: 'trainer test', preset: 'custom', spec: {} as never, state: 'running' }));
-    await db.getRepository(Corpus).save(db.getRepository(Corpus).create({ id: corpusId, source: 'test', variant: 'simplified', contentHash: 'a'.repeat(64), vocabularyId: null, uri, stats: {} }));
+    vocabSize = await seedTrainingCorpus(db, store);
     nc = await connectNats({ servers: stack.nats.url, name: 'trainer-test' });
     publisher = new EventPublisher(nc, 'test');
     // The service creates the streams the collectors read.
@@ -55,35 +45,7 @@ describe('trainer service: trains queued runs from the work queue', () => {
     await stack?.close();
   });
 
-  /** Stores a queued run and sends its training job: h=16, 1 layer, context 8, `steps` steps of 4 sequences. */
-  async function queueRun(runId: string, steps: number, checkpointInterval: number): Promise<TrainingJob> {
-    const job: TrainingJob = {
-      runId,
-      experimentId,
-      corpusId,
-      tokenizerId: 'unused',
-      model: { hiddenSize: 16, layers: 1, heads: 2, vocabSize, contextLength: 8, ropeTheta: 10_000 },
-      training: {
-        tokenBudget: steps * 4 * 8,
-        batchSize: 4,
-        microBatchSize: 4,
-        peakLearningRate: 1e-2,
-        minLearningRateRatio: 0.5,
-        warmupSteps: 2,
-        weightDecay: 0.1,
-        gradientClip: 1,
-        seed: 3,
-        evalInterval: 10,
-        checkpointInterval,
-      },
-    };
-    const runs = db.getRepository(Run);
-    await runs.save(
-      runs.create({ id: runId, experimentId, corpusId, config: { model: job.model, training: job.training }, hiddenSize: 16, layers: 1, variant: 'simplified', seed: 3, state: 'queued' }),
-    );
-    await publisher.publish(jobSubjects.trainingJob, job, { id: `training-job:${runId}` });
-    return job;
-  }
+  const queueRun = (runId: string, steps: number, checkpointInterval: number) => queueTrainingRun(db, publisher, { runId, vocabSize, steps, checkpointInterval });
 
   const runState = async (runId: string) => (await db.getRepository(Run).findOneByOrFail({ id: runId })).state;
   const statesOf = (runId: string) => states.events.filter((e: RunStateChanged) => e.runId === runId).map((e) => e.state);

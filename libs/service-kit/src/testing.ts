@@ -6,6 +6,7 @@ import type { DurableSubject, PayloadOf } from '@downscale/contracts';
 import { connectNats, startDurableConsumer, startNatsServer, streamNames, type NatsServerProcess } from '@downscale/messaging';
 import { openDatabase } from '@downscale/persistence';
 import { startService, type RunningService, type ServiceDefinition } from './bootstrap.js';
+export { spawnService, type ServiceProcess } from './service-process.js';
 
 /** Polls `attempt` until it returns a value (errors count as "not yet"). */
 export async function eventually<T>(what: string, timeoutMs: number, attempt: () => Promise<T | undefined>): Promise<T> {
