@@ -73,6 +73,11 @@ export async function loadVocabulary(path: string, format?: VocabularyFormat): P
       `cannot read vocabulary file ${path}: ${(error as Error).message}; pass the path of a CSV (,word,frequency), word-list or JSON file`,
     );
   }
+  // A NUL byte never occurs in a text vocabulary: this is some other file (a model, an archive).
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    throw new VocabularyError(`vocabulary file ${path} is binary (a NUL byte at offset ${nul}), not text; pass a CSV (,word,frequency), word-list or JSON file`);
+  }
   // Not fatal: bytes that are not UTF-8 become U+FFFD and are reported as mojibake.
   const content = new TextDecoder('utf-8').decode(bytes);
   return parseVocabulary(content, format ?? detectVocabularyFormat(content, path), path);

@@ -62,8 +62,9 @@ export async function simplify(flags: SimplifyFlags): Promise<SimplifyCorpusResu
   // Ctrl-C finishes the shards in progress, so the next run resumes after them.
   const interrupt = () => abort.abort(new Error('interrupted: finished shards are kept; run the same command again to resume'));
   process.once('SIGINT', interrupt);
+  let result: SimplifyCorpusResult;
   try {
-    return await simplifyCorpus({
+    result = await simplifyCorpus({
       inputs: flags.input,
       vocabulary,
       outDir: flags.out,
@@ -80,6 +81,15 @@ export async function simplify(flags: SimplifyFlags): Promise<SimplifyCorpusResu
     progress.stop();
     process.off('SIGINT', interrupt);
   }
+  const { stats } = result;
+  if (stats.spans === 0 && stats.wordsIn > 0) {
+    // An empty corpus would only fail later, at tokenizer training or the first batch.
+    throw new Error(
+      `no span was kept: the vocabulary (${vocabulary.report.source}, ${vocabulary.report.size.toLocaleString('en-US')} words) leaves no span of enough ` +
+        `in-vocabulary words in the ${stats.wordsIn.toLocaleString('en-US')} words of the input; check that it is the right vocabulary file, or lower --min-words or raise --max-oov`,
+    );
+  }
+  return result;
 }
 
 /** What a finished run says on the terminal: where the output is and what was kept. */
