@@ -87,7 +87,8 @@ export interface FitRow {
   version: number;
   inputs: string[];
   parameters: Record<string, number>;
-  intervals: Record<string, [number, number]>;
+  /** A bound is null where the bootstrap overflowed (JSON has no Infinity). */
+  intervals: Record<string, [number | null, number | null]>;
   runIds: string[];
   r2LogSpace: number | null;
   createdAt: string | null;

@@ -37,7 +37,9 @@ function curve(fit: FitRow, from: number, to: number): { x: number; y: number }[
   return points;
 }
 
-function formatParameter(value: number): string {
+/** A bound the bootstrap could not pin down overflows, and JSON stores it as null: shown as unbounded. */
+function formatParameter(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return '∞';
   return Math.abs(value) >= 1e4 || Math.abs(value) < 1e-3 ? value.toExponential(3) : String(Number(value.toPrecision(4)));
 }
 
@@ -148,7 +150,7 @@ export default async function ScalingPage({ searchParams }: { searchParams: Prom
                       return (
                         <div key={name}>
                           {name} = {formatParameter(fit.parameters[name]!)}
-                          {interval ? ` [${formatParameter(interval[0])}, ${formatParameter(interval[1])}]` : ''}
+                          {interval ? ` [${interval[0] === null ? '−∞' : formatParameter(interval[0])}, ${formatParameter(interval[1])}]` : ''}
                         </div>
                       );
                     })}
