@@ -36,6 +36,7 @@ interface UpFlags extends StackFlags {
 withStackFlags(program.command('up'))
   .description('start the local stack (NATS, database, the four services, the dashboard) and run an experiment on it')
   .option('--dashboard-port <port>', 'dashboard HTTP port', undefined)
+  .option('--trainers <n>', 'trainer processes sharing the job queue (default: one per core, at most 4; $DOWNSCALE_TRAINERS)')
   .option('--preset <name>', `experiment to run: ${presetNames.join(' or ')}`, 'demo')
   .option('--spec <file.json>', 'experiment to run, as a JSON experiment spec (instead of --preset)')
   .option('--corpus <path|glob>', 'corpus to simplify and train on (default: the bundled corpus)')

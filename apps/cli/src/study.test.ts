@@ -218,7 +218,8 @@ async function dashboardShows(base: string, experimentId: string, runCount: numb
     await page.goto(`${base}/runs?experiment=${encodeURIComponent(experimentId)}`);
     assert.equal(await page.locator('[data-run-id]').count(), runCount, 'the runs table lists every run');
     await page.goto(`${base}/scaling?experiment=${encodeURIComponent(experimentId)}`);
-    assert.ok((await page.locator('[data-fit-id]').count()) >= 2, 'the scaling view lists the fits');
+    const fitRows = await page.locator('[data-fit-id]').count();
+    assert.ok(fitRows >= 2, `the scaling view lists the fits (it shows ${fitRows}):\n${(await page.locator('main').innerText()).slice(0, 2_000)}`);
   } finally {
     await browser.close();
   }

@@ -15,7 +15,7 @@ describe('downscale up: the local stack', () => {
 
   it('starts its own NATS, the services and the dashboard, and stops them all on Ctrl-C', { timeout: 180_000 }, async () => {
     const [natsPort, dashboardPort, base] = [await freePort(), await freePort(), await freePortBase()];
-    const args = ['up', '--no-experiment', '--home', home, '--nats-url', `nats://127.0.0.1:${natsPort}`, '--ports', String(base), '--dashboard-port', String(dashboardPort)];
+    const args = ['up', '--no-experiment', '--home', home, '--nats-url', `nats://127.0.0.1:${natsPort}`, '--ports', String(base), '--dashboard-port', String(dashboardPort), '--trainers', '2'];
     const child = spawn(process.execPath, [cli, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
@@ -28,7 +28,7 @@ describe('downscale up: the local stack', () => {
     }
     assert.match(output, /downscale is up/, output);
     assert.match(output, /started nats-server/);
-    for (const name of ['corpus', 'trainer', 'evaluator', 'scaling', 'dashboard']) assert.match(output, new RegExp(`✓ ${name}`));
+    for (const name of ['corpus', 'trainer', 'trainer-2', 'evaluator', 'scaling', 'dashboard']) assert.match(output, new RegExp(`✓ ${name}`));
 
     const status = spawnSync(process.execPath, [cli, 'status', '--ports', String(base)], { encoding: 'utf8' });
     assert.equal(status.status, 0, status.stdout + status.stderr);
@@ -40,8 +40,8 @@ describe('downscale up: the local stack', () => {
     child.kill('SIGINT');
     assert.equal(await exited, 0, output);
     assert.match(output, /stopped\./);
-    const stillOpen = await Promise.all([natsPort, dashboardPort, base + 1, base + 2, base + 3, base + 4].map(portOpen));
-    assert.deepEqual(stillOpen, [false, false, false, false, false, false], 'every port is released after Ctrl-C');
+    const stillOpen = await Promise.all([natsPort, dashboardPort, base + 1, base + 2, base + 3, base + 4, base + 5].map(portOpen));
+    assert.deepEqual(stillOpen, [false, false, false, false, false, false, false], 'every port is released after Ctrl-C');
   });
 
   it('refuses a bad database URL with a clear message', () => {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { eventSubjects, progressSubjects, refitOutcome } from '@downscale/contracts';
+import { eventSubjects, progressSubjects, refitOutcome, type RefitOutcome } from '@downscale/contracts';
 import { connectNats, EventPublisher } from '@downscale/messaging';
 import { openDatabase, ScalingFit } from '@downscale/persistence';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { fitLaw, isLawName, LAW_NAMES, parseScalingCsv, type LawName } from '@downscale/scaling-laws';
 import type { StackOptions } from '../stack/options.js';
 
@@ -138,31 +139,36 @@ export async function experimentFits(options: StackOptions, experimentId: string
 const refitWaitMs = 600_000;
 
 /**
- * `downscale fit --experiment <id> --refit`: asks the scaling service to refit the experiment
- * now (a durable fit.requested event) and waits for its answer. A law is stored as a new
- * version only when its points or settings changed.
+ * Asks the scaling service to refit the experiment now (a durable fit.requested event) and
+ * waits for its answer. A law is stored as a new version only when its points or settings changed.
  */
+export async function refitNow(nc: NatsConnection, experimentId: string): Promise<RefitOutcome> {
+  const requestId = randomUUID();
+  const answer = nc.subscribe(progressSubjects.refit(requestId), { max: 1, timeout: refitWaitMs });
+  await new EventPublisher(nc, 'cli').publish(eventSubjects.fitRequested, { experimentId, requestId }, { id: `refit:${requestId}` });
+  try {
+    for await (const message of answer) {
+      const outcome = refitOutcome.parse(message.json());
+      if (outcome.error) throw new Error(`the scaling service could not refit ${experimentId}: ${outcome.error}`);
+      return outcome;
+    }
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'TimeoutError')) throw error;
+  }
+  throw new Error(
+    `no answer from the scaling service within ${refitWaitMs / 60_000} minutes: check it runs (\`downscale status\`); ` +
+      'the request stays queued and is served when it starts',
+  );
+}
+
+/** `downscale fit --experiment <id> --refit`: refits now and says what changed. */
 export async function requestRefit(options: StackOptions, experimentId: string): Promise<string> {
   const nc = await connectNats({ servers: options.natsUrl.split(','), name: 'downscale-cli', reconnect: false });
   try {
-    const requestId = randomUUID();
-    const answer = nc.subscribe(progressSubjects.refit(requestId), { max: 1, timeout: refitWaitMs });
-    await new EventPublisher(nc, 'cli').publish(eventSubjects.fitRequested, { experimentId, requestId }, { id: `refit:${requestId}` });
     process.stderr.write(`refit of ${experimentId} requested; waiting up to ${refitWaitMs / 60_000} minutes for the scaling service\n`);
-    try {
-      for await (const message of answer) {
-        const outcome = refitOutcome.parse(message.json());
-        if (outcome.error) throw new Error(`the scaling service could not refit ${experimentId}: ${outcome.error}`);
-        const skipped = outcome.skipped.map((reason) => `\n  not fitted: ${reason}`).join('');
-        return `refitted ${experimentId}: ${outcome.stored} new version(s), ${outcome.unchanged} law(s) unchanged${skipped}`;
-      }
-    } catch (error) {
-      if (!(error instanceof Error && error.name === 'TimeoutError')) throw error;
-    }
-    throw new Error(
-      `no answer from the scaling service within ${refitWaitMs / 60_000} minutes: check it runs (\`downscale status\`); ` +
-        'the request stays queued and is served when it starts',
-    );
+    const outcome = await refitNow(nc, experimentId);
+    const skipped = outcome.skipped.map((reason) => `\n  not fitted: ${reason}`).join('');
+    return `refitted ${experimentId}: ${outcome.stored} new version(s), ${outcome.unchanged} law(s) unchanged${skipped}`;
   } finally {
     await nc.close();
   }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { serviceNames } from '@downscale/contracts';
+import { serviceNames, type ServiceName } from '@downscale/contracts';
 import { servicePort } from '@downscale/service-kit';
 import { ensureNatsServer } from '../stack/nats-server.js';
 import type { StackOptions } from '../stack/options.js';
@@ -43,15 +43,17 @@ export async function up(options: StackOptions, experiment?: UpExperiment): Prom
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
   };
   const serviceUrls = Object.fromEntries(serviceNames.map((s) => [s, `http://127.0.0.1:${servicePort(s, options.servicePortBase)}`]));
-  const processes: ManagedProcess[] = serviceNames.map((service) =>
+  const startService = (name: string, service: ServiceName, port: number) =>
     supervisor.start({
-      name: service,
+      name,
       command: process.execPath,
       args: [serviceEntry(service)],
-      env: { ...shared, HTTP_PORT: String(servicePort(service, options.servicePortBase)) },
-      readyUrl: `${serviceUrls[service]}/health`,
-    }),
-  );
+      env: { ...shared, HTTP_PORT: String(port) },
+      readyUrl: `http://127.0.0.1:${port}/health`,
+    });
+  const processes: ManagedProcess[] = serviceNames.map((service) => startService(service, service, servicePort(service, options.servicePortBase)));
+  // More trainers share the job queue: a training step uses one core, so each core can train a run.
+  for (let i = 2; i <= options.trainers; i++) processes.push(startService(`trainer-${i}`, 'trainer', options.servicePortBase + serviceNames.length + i - 1));
   const dashboardUrl = `http://127.0.0.1:${options.dashboardPort}`;
   processes.push(
     supervisor.start({

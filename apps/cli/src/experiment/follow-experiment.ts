@@ -1,6 +1,7 @@
 import type { ExperimentSpec } from '@downscale/contracts';
 import { connectNats, EventPublisher } from '@downscale/messaging';
 import { openDatabase } from '@downscale/persistence';
+import { refitNow } from '../commands/fit.js';
 import type { StackOptions } from '../stack/options.js';
 import { experimentFinished, experimentSnapshot, statusLine, type ExperimentSnapshot } from './progress.js';
 import { startExperiment } from './start-experiment.js';
@@ -44,8 +45,12 @@ export async function runExperiment(stack: StackOptions & { natsUrl: string }, s
       lastLine = line;
       if (experimentFinished(snapshot)) {
         if (out.isTTY) out.write('\n');
-        out.write(`${experimentSummary(snapshot)}\n`);
-        return snapshot;
+        // The last results may still be waiting for the debounced refit: fit now, so the summary has the final laws.
+        out.write('refitting the scaling laws on the final results…\n');
+        await refitNow(nc, experiment.id);
+        const final = await experimentSnapshot(dataSource, experiment.id, planned);
+        out.write(`${experimentSummary(final)}\n`);
+        return final;
       }
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 2_000));
     }

@@ -51,14 +51,27 @@ function runRows(s: ExperimentSnapshot): RunRow[] {
     .sort((a, b) => a.variant.localeCompare(b.variant) || a.params - b.params);
 }
 
+/** The latest version of each law (axis x form x variant). */
 function latestFits(fits: ScalingFit[]): ScalingFit[] {
   const latest = new Map<string, ScalingFit>();
   for (const fit of fits) {
-    const key = `${fit.variant}/${fit.form}`;
+    const key = `${fit.axis}/${fit.variant}/${fit.form}`;
     if ((latest.get(key)?.version ?? 0) < fit.version) latest.set(key, fit);
   }
-  return [...latest.values()].sort((a, b) => a.variant.localeCompare(b.variant) || a.form.localeCompare(b.form));
+  return [...latest.values()].sort((a, b) => axisOrder(a.axis) - axisOrder(b.axis) || a.variant.localeCompare(b.variant) || a.form.localeCompare(b.form));
 }
+
+const axisNames: Record<string, string> = {
+  params: 'non-embedding parameters N',
+  paramsTotal: 'total parameters',
+  tokens: 'tokens D',
+  compute: 'compute C (FLOPs)',
+  'params+tokens': 'N and D jointly',
+};
+const axisOrder = (axis: string) => {
+  const i = Object.keys(axisNames).indexOf(axis);
+  return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+};
 
 /**
  * The end-of-experiment report: a row per run, the fitted laws with intervals, and what the
@@ -72,19 +85,22 @@ export function experimentSummary(s: ExperimentSnapshot): string {
       `  ${r.variant.padEnd(11)}${`${count(r.params)} / ${count(r.paramsTotal)}`.padEnd(26)}${count(r.tokens).padStart(9)}${fmt(r.evalLoss).padStart(11)}${fmt(r.simplifiedAcc).padStart(21)}${fmt(r.chance).padStart(8)}  ${r.state}`,
     );
   }
-  lines.push('', 'scaling fits (eval loss vs non-embedding parameters)');
+  lines.push('', 'scaling fits (eval loss against each scale variable; 95% bootstrap intervals)');
   const fits = latestFits(s.fits);
   if (fits.length === 0) lines.push('  none: too few model sizes completed to fit a law');
+  let axis: string | undefined;
   for (const fit of fits) {
+    if (fit.axis !== axis) lines.push(`  vs ${axisNames[fit.axis] ?? fit.axis}`);
+    axis = fit.axis;
     const params = Object.entries(fit.parameters)
       .map(([name, value]) => `${name} ${fmt(value, 3)}${fit.intervals[name] ? ` [${fmt(fit.intervals[name]![0], 3)}, ${fmt(fit.intervals[name]![1], 3)}]` : ''}`)
       .join(', ');
     const r2 = fit.diagnostics['r2LogSpace'];
-    lines.push(`  ${fit.variant.padEnd(11)}${fit.form.padEnd(21)}${params}${typeof r2 === 'number' ? `; R² ${r2.toFixed(3)}` : ''} (v${fit.version})`);
+    lines.push(`    ${fit.variant.padEnd(11)}${fit.form.padEnd(21)}${params}${typeof r2 === 'number' ? `; R² ${r2.toFixed(3)}` : ''} (v${fit.version})`);
   }
   lines.push('', 'the paper\'s claims, on these numbers');
   lines.push(`  1. ${claimSimplifiedBetter(rows)}`);
-  lines.push(`  2. ${claimPowerLaw(fits)}`);
+  lines.push(`  2. ${claimPowerLaw(fits.filter((f) => f.axis === 'params'))}`);
   return lines.join('\n');
 }
 
@@ -100,7 +116,7 @@ function claimSimplifiedBetter(rows: RunRow[]): string {
   return `simplified-data models beat regular-data models of the same size on simplified tasks at ${wins} of ${pairs.length} sizes: ${verdict}.`;
 }
 
-/** Claim 2: loss follows a power law in model size (a good fit in log space, a positive exponent). */
+/** Claim 2: loss follows a power law in model size N (a good fit in log space, a positive exponent). */
 function claimPowerLaw(fits: ScalingFit[]): string {
   const power = fits.filter((f) => f.form === 'pure-power' || f.form === 'power-plus-constant');
   if (power.length === 0) return 'loss vs size as a power law: not measured (no fit).';

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defaultServicePortBase } from '@downscale/service-kit';
 
@@ -8,8 +9,10 @@ export interface StackOptions {
   databaseUrl: string | undefined;
   sqlitePath: string;
   dashboardPort: number;
-  /** Services listen on base + 1..4 (corpus, trainer, evaluator, scaling). */
+  /** Services listen on base + 1..4 (corpus, trainer, evaluator, scaling), more trainers on base + 5... */
   servicePortBase: number;
+  /** Trainer processes sharing the job queue. */
+  trainers: number;
 }
 
 export interface StackFlags {
@@ -18,6 +21,7 @@ export interface StackFlags {
   databaseUrl?: string;
   dashboardPort?: string;
   ports?: string;
+  trainers?: string;
 }
 
 /** Flags win over environment variables, which win over the embedded defaults. */
@@ -29,7 +33,11 @@ export function resolveStackOptions(flags: StackFlags, env: NodeJS.ProcessEnv = 
     throw new Error(`--database-url / DATABASE_URL ${JSON.stringify(databaseUrl)} is not a postgres:// URL; leave it unset for the embedded SQLite database`);
   }
   const dashboardPort = parsePort('--dashboard-port', flags.dashboardPort ?? env.DASHBOARD_PORT ?? '3000', 65535);
-  const servicePortBase = parsePort('--ports', flags.ports ?? env.DOWNSCALE_PORT_BASE ?? String(defaultServicePortBase), 65531);
+  const servicePortBase = parsePort('--ports', flags.ports ?? env.DOWNSCALE_PORT_BASE ?? String(defaultServicePortBase), 65515);
+  // One run trains on one core; the evaluator and the rest share what is left, hence at most 4 by default.
+  const trainersText = flags.trainers ?? env.DOWNSCALE_TRAINERS ?? String(Math.min(4, availableParallelism()));
+  const trainers = Number(trainersText);
+  if (!/^\d+$/.test(trainersText) || trainers < 1 || trainers > 16) throw new Error(`--trainers ${JSON.stringify(trainersText)} must be a whole number between 1 and 16`);
   return {
     home,
     natsUrl: flags.natsUrl ?? env.NATS_URL ?? 'nats://127.0.0.1:4222',
@@ -37,6 +45,7 @@ export function resolveStackOptions(flags: StackFlags, env: NodeJS.ProcessEnv = 
     sqlitePath: join(home, 'downscale.sqlite'),
     dashboardPort,
     servicePortBase,
+    trainers,
   };
 }
 
