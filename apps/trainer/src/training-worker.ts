@@ -4,7 +4,7 @@ import type { ArtifactStore } from '@downscale/artifacts';
 import { cancelRun, controlSubjects, eventSubjects, jobSubjects, type RunState, type TrainingJob } from '@downscale/contracts';
 import { streamNames, type EventPublisher } from '@downscale/messaging';
 import { selectBackend } from '@downscale/model';
-import { Corpus, MetricPointWriter, Run } from '@downscale/persistence';
+import { Corpus, MetricPointWriter, retryWhileUnreachable, Run } from '@downscale/persistence';
 import { ARTIFACT_STORE, ConsumerHost, DATA_SOURCE, EVENT_PUBLISHER, LOGGER, NATS_CONNECTION } from '@downscale/service-kit';
 import { readTokenFile } from '@downscale/tokenizer';
 import { planRun, TokenDataset, trainRun, type RunOutcome } from '@downscale/training';
@@ -72,8 +72,21 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.cancelSubscription?.unsubscribe();
   }
 
+  /**
+   * Runs a database step of a run, waiting out an unreachable database (growing pauses, a
+   * warning each time) until it answers or the service shuts down: a run pauses through an
+   * outage instead of failing, and keeps its buffered metric points.
+   */
+  private whileUnreachable<T>(log: Logger, what: string, work: () => Promise<T>): Promise<T> {
+    return retryWhileUnreachable(work, {
+      signal: this.consumers.shuttingDown,
+      onRetry: (error, attempt, delayMs) => log.warn({ err: error, attempt }, `database unreachable (${what}); retrying in ${delayMs} ms`),
+    });
+  }
+
   private async setState(runId: string, state: RunState, fields: RunStateFields = {}, reason?: string): Promise<void> {
-    await this.dataSource.getRepository(Run).update({ id: runId }, { state, updatedAt: new Date(), ...fields });
+    const log = this.logger.child({ runId });
+    await this.whileUnreachable(log, `run state ${state}`, () => this.dataSource.getRepository(Run).update({ id: runId }, { state, updatedAt: new Date(), ...fields }));
     await this.publisher.publish(
       eventSubjects.runStateChanged,
       { runId, state, at: new Date().toISOString(), ...(reason ? { reason } : {}), ...(fields.backend ? { backend: fields.backend } : {}) },
@@ -83,8 +96,8 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   async train(job: TrainingJob, shutdown: AbortSignal): Promise<void> {
     const runs = this.dataSource.getRepository(Run);
-    const run = await runs.findOneBy({ id: job.runId });
     const log = this.logger.child({ runId: job.runId });
+    const run = await this.whileUnreachable(log, 'read the run', () => runs.findOneBy({ id: job.runId }));
     if (!run) return void log.warn('training job for a run that is not in the database: dropped');
     if (run.state === 'completed' || run.state === 'cancelled' || run.state === 'failed') return;
     const heartbeatAge = Date.now() - (run.updatedAt?.getTime() ?? 0);
@@ -94,11 +107,11 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const backend = await selectBackend();
     await this.setState(run.id, 'running', { backend, startedAt: run.startedAt ?? new Date() });
 
-    const corpus = await this.dataSource.getRepository(Corpus).findOneByOrFail({ id: job.corpusId });
+    const corpus = await this.whileUnreachable(log, 'read the corpus', () => this.dataSource.getRepository(Corpus).findOneByOrFail({ id: job.corpusId }));
     const { ids } = await readTokenFile(join(this.artifacts.path(corpus.uri!), TOKENS_FILE));
     const plan = planRun(job.model, job.training);
     const dataset = new TokenDataset(ids, { contextLength: job.model.contextLength, seed: job.training.seed });
-    const resume = await this.checkpoints.latestIntact(run.id);
+    const resume = await this.whileUnreachable(log, 'read the checkpoints', () => this.checkpoints.latestIntact(run.id));
     if (resume) log.info({ step: resume.checkpoint.step }, 'resuming from checkpoint');
 
     const cancel = new AbortController();
@@ -121,8 +134,8 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
         },
         onCheckpoint: async ({ step, tokens, bytes }) => {
           // A resume starts after this step: the points up to it must be stored before the checkpoint exists.
-          await writer.flush();
-          const checkpoint = await this.checkpoints.save(run.id, step, tokens, bytes);
+          await this.whileUnreachable(log, 'write metric points', () => writer.flush());
+          const checkpoint = await this.whileUnreachable(log, 'record the checkpoint', () => this.checkpoints.save(run.id, step, tokens, bytes));
           await this.publisher.publish(
             eventSubjects.checkpointSaved,
             { checkpointId: checkpoint.id, runId: run.id, step, tokens, uri: checkpoint.uri, sha256: checkpoint.sha256 },
@@ -133,7 +146,7 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     } finally {
       clearInterval(heartbeat);
       this.cancels.delete(run.id);
-      await writer.close();
+      await this.whileUnreachable(log, 'write metric points', () => writer.close());
     }
     if (outcome.status === 'completed') {
       await this.setState(run.id, 'completed', { finishedAt: new Date() });

@@ -7,6 +7,7 @@ export { migrations } from './migrations/index.js';
 export { createDataSource, defaultSqlitePath, type DatabaseOptions } from './data-source.js';
 export { openDatabase, revertLastMigration, type MigrationMode, type OpenDatabaseOptions } from './open-database.js';
 export { runInTransaction } from './transactions.js';
+export { isDatabaseUnreachable, retryWhileUnreachable, type UnreachableRetryOptions } from './unreachable.js';
 export { MetricPointWriter, type MetricPointWriterOptions } from './metric-point-writer.js';
 export { listRuns, loadMetricCurve, type RunFilter, type RunSummary, type StepRange } from './run-queries.js';
 export { IdempotencyLedger, type LedgerOutcome } from './idempotency-ledger.js';

@@ -1,12 +1,41 @@
 /** Helpers for services' integration tests: a private NATS, a migrated SQLite home, polling. */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DurableSubject, PayloadOf } from '@downscale/contracts';
 import { connectNats, startDurableConsumer, startNatsServer, streamNames, type NatsServerProcess } from '@downscale/messaging';
-import { openDatabase } from '@downscale/persistence';
+import { createDataSource, openDatabase } from '@downscale/persistence';
 import { startService, type RunningService, type ServiceDefinition } from './bootstrap.js';
 export { spawnService, type ServiceProcess } from './service-process.js';
+export { startOutageProxy, type OutageProxy } from './outage-proxy.js';
+
+/** The PostgreSQL server of the tests (trust auth on loopback; TEST_DATABASE_URL overrides). */
+export const postgresTestUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface PostgresTestDatabase {
+  /** DATABASE_URL of the new, migrated database. */
+  url: string;
+  /** Drops the database (closing whatever is still connected to it). */
+  drop(): Promise<void>;
+}
+
+/** A database of its own on the tests' PostgreSQL server, migrated, for services given its URL as DATABASE_URL. */
+export async function createPostgresTestDatabase(prefix: string): Promise<PostgresTestDatabase> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = await createDataSource({ url: postgresTestUrl }).initialize();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(postgresTestUrl);
+  url.pathname = `/${name}`;
+  await (await openDatabase({ url: url.toString(), migrate: 'run' })).destroy();
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.destroy();
+    },
+  };
+}
 
 /** Polls `attempt` until it returns a value (errors count as "not yet"). */
 export async function eventually<T>(what: string, timeoutMs: number, attempt: () => Promise<T | undefined>): Promise<T> {
