@@ -31,9 +31,9 @@ export const services = {
     durables: ['evaluator-checkpoints'],
   },
   scaling: {
-    publish: [`${v1}.events.fit.updated`],
+    publish: [`${v1}.events.fit.updated`, `${v1}.progress.refit.>`],
     subscribe: [],
-    durables: ['scaling-refit-on-eval', 'scaling-refit-on-run-state'],
+    durables: ['scaling-refit-on-eval', 'scaling-refit-on-run-state', 'scaling-refit-on-request'],
   },
 };
 
