@@ -135,10 +135,13 @@ export class ExperimentRefitter implements OnApplicationBootstrap {
         variant,
         inputs: fit.inputs.map((input) => fitInput.parse(input)),
         parameters: fit.parameters,
-        intervals: fit.intervals,
+        // Infinite bounds (a stored fit reads them back as null, JSON having no Infinity) are sent as null.
+        intervals: Object.fromEntries(Object.entries(fit.intervals).map(([name, [low, high]]) => [name, [finiteOrNull(low), finiteOrNull(high)]])),
         runIds: fit.runIds,
       },
       { id: `fit:${fit.id}` },
     );
   }
 }
+
+const finiteOrNull = (value: number | null) => (value !== null && Number.isFinite(value) ? value : null);

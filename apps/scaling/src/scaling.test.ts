@@ -94,7 +94,7 @@ describe('scaling service: refits as runs complete', () => {
     assert.deepEqual(saturating.runIds.sort(), ['run-a', 'run-b', 'run-c', 'run-d']);
     assert.ok((saturating.diagnostics['r2LogSpace'] as number) > 0.99);
     const [low, high] = saturating.intervals['alpha']!;
-    assert.ok(low <= saturating.parameters['alpha']! && saturating.parameters['alpha']! <= high);
+    assert.ok(low !== null && high !== null && low <= saturating.parameters['alpha']! && saturating.parameters['alpha']! <= high);
 
     const joint = fit('params+tokens joint-chinchilla');
     assert.deepEqual(joint.inputs, ['params', 'tokens']);

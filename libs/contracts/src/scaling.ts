@@ -17,7 +17,8 @@ export const fitUpdated = z
     /** What the loss was fitted against: one input, or `params` and `tokens` for the joint law. */
     inputs: z.array(fitInput).min(1),
     parameters: z.record(z.string(), z.number()),
-    intervals: z.record(z.string(), z.tuple([z.number(), z.number()])),
+    /** 95% bootstrap intervals; a bound is null where the bootstrap found it unbounded (it overflowed). */
+    intervals: z.record(z.string(), z.tuple([z.number().nullable(), z.number().nullable()])),
     runIds: z.array(id).min(1),
   })
   .strict();

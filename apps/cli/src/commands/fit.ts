@@ -22,6 +22,8 @@ export async function fitCsv(path: string, law: string, bootstrap: number): Prom
 }
 
 const number = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4));
+/** An interval bound; null where the bootstrap found it unbounded. */
+const bound = (v: number | null, side: 'low' | 'high') => (v === null ? (side === 'low' ? '-inf' : 'inf') : number(v));
 const percent = (v: number) => `${(100 * v).toFixed(2)}%`;
 
 /** What each axis fits loss against, in the order the table shows them. */
@@ -93,7 +95,7 @@ export function fitTable(fits: ScalingFit[]): string {
     for (const [name, value] of Object.entries(fit.parameters)) {
       const interval = fit.intervals[name];
       const change = before?.parameters[name] === undefined ? '' : `  (v${before.version}: ${number(before.parameters[name])})`;
-      lines.push(`    ${name.padEnd(6)} ${number(value).padStart(12)}${interval ? `  95% [${number(interval[0])}, ${number(interval[1])}]` : ''}${change}`);
+      lines.push(`    ${name.padEnd(6)} ${number(value).padStart(12)}${interval ? `  95% [${bound(interval[0], 'low')}, ${bound(interval[1], 'high')}]` : ''}${change}`);
     }
     lines.push(...frontierLines(fit));
   }
@@ -115,7 +117,7 @@ export function fitDiff(fits: ScalingFit[], from: number, to: number): string {
     for (const [name, value] of Object.entries(fit.parameters)) {
       const was = old.parameters[name];
       const interval = old.intervals[name];
-      const outside = interval && (value < interval[0] || value > interval[1]) ? `, outside v${from}'s 95% interval` : '';
+      const outside = interval && (value < (interval[0] ?? -Infinity) || value > (interval[1] ?? Infinity)) ? `, outside v${from}'s 95% interval` : '';
       lines.push(`  ${name.padEnd(6)} ${was === undefined ? '–' : number(was)} → ${number(value)}${was === undefined ? '' : ` (${value >= was ? '+' : ''}${number(value - was)}${outside})`}`);
     }
   }

@@ -50,9 +50,9 @@ export class ScalingFit extends IdentifiedRecord {
   @Column(jsonColumn)
   parameters!: Record<string, number>;
 
-  /** Confidence interval [low, high] per parameter. */
+  /** 95% interval [low, high] per parameter; a bound is null where the bootstrap found it unbounded. */
   @Column(jsonColumn)
-  intervals!: Record<string, [number, number]>;
+  intervals!: Record<string, [number | null, number | null]>;
 
   @Column(jsonColumn)
   residuals!: FitResidual[];
