@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { DurableSubject } from '@downscale/contracts';
-import { startDurableConsumer, type DurableConsumerHandle, type DurableConsumerOptions } from '@downscale/messaging';
-import { IdempotencyLedger } from '@downscale/persistence';
+import { startDurableConsumer, type DurableConsumerHandle, type DurableConsumerOptions, type EffectLedger } from '@downscale/messaging';
+import { IdempotencyLedger, retryWhileUnreachable } from '@downscale/persistence';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -42,9 +42,24 @@ export class ConsumerHost implements BeforeApplicationShutdown {
   async consume<S extends DurableSubject>(options: ServiceConsumerOptions<S>): Promise<DurableConsumerHandle> {
     const { exactlyOnce = true, ...rest } = options;
     const log = this.logger.child({ consumer: options.durable });
+    // Work whose database is unreachable waits here (growing pauses) and runs again once it
+    // answers, instead of failing its delivery: JetStream's backoff would leave the message idle
+    // long after the outage, and dead-letter it after a long one. Shutdown stops the wait. A
+    // repeat is safe: handlers are idempotent (at-least-once delivery), and an exactly-once
+    // effect runs again whole, its transaction rolled back by the lost connection.
+    const waitOutOutage = <T>(key: string, work: () => Promise<T>) =>
+      retryWhileUnreachable(work, {
+        signal: this.shuttingDown,
+        onRetry: (error, attempt, delayMs) => log.warn({ err: error, attempt }, `database unreachable (event ${key}); retrying in ${delayMs} ms`),
+      });
+    const ledger: EffectLedger<EntityManager> = {
+      runOnce: (consumer, key, effect) => waitOutOutage(key, () => this.ledger.runOnce(consumer, key, effect)),
+    };
+    const handler: typeof rest.handler = exactlyOnce ? rest.handler : (envelope, context) => waitOutOutage(envelope.id, () => rest.handler(envelope, context));
     const handle = await startDurableConsumer<S, EntityManager>(this.nc, {
       ...rest,
-      ...(exactlyOnce ? { ledger: this.ledger } : {}),
+      handler,
+      ...(exactlyOnce ? { ledger } : {}),
       logger: { warn: (m) => log.warn(m), error: (m) => log.error(m) },
     });
     this.handles.push(handle);
