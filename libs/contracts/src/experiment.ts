@@ -24,6 +24,8 @@ export const experimentTraining = z
     /** Share of each run's steps spent warming up (paper: 1,000 of about 32,500). */
     warmupFraction: z.number().min(0).max(1),
     weightDecay: z.number().min(0),
+    /** AdamW's epsilon; absent: the paper's 1e-4. */
+    adamEpsilon: z.number().positive().optional(),
     gradientClip: z.number().positive(),
     /** Held-out loss and checkpoints this many times per run (plus log-spaced early checkpoints). */
     evaluations: positiveInt,

@@ -24,6 +24,8 @@ export const trainingConfig = z
     minLearningRateRatio: z.number().min(0).max(1),
     warmupSteps: nonNegativeInt,
     weightDecay: z.number().min(0),
+    /** AdamW's epsilon; absent: the paper's 1e-4 (fine at its 65k-token batches; tiny models on small batches learn faster with less). */
+    adamEpsilon: z.number().positive().optional(),
     gradientClip: z.number().positive(),
     seed: z.number().int().nonnegative(),
     evalInterval: positiveInt,

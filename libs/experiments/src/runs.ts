@@ -32,6 +32,7 @@ export function runTraining(training: ExperimentTraining, run: { tokenBudget: nu
     minLearningRateRatio: training.minLearningRateRatio,
     warmupSteps: Math.round(training.warmupFraction * steps),
     weightDecay: training.weightDecay,
+    ...(training.adamEpsilon === undefined ? {} : { adamEpsilon: training.adamEpsilon }),
     gradientClip: training.gradientClip,
     seed: run.seed,
     evalInterval: Math.max(1, Math.floor(steps / training.evaluations)),

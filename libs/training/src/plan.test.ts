@@ -56,6 +56,7 @@ describe('planRun', () => {
     assert.equal(fieldOf(() => planRun(TINY_MODEL, { ...TINY_TRAINING, minLearningRateRatio: 1.5 })), 'minLearningRateRatio');
     assert.equal(fieldOf(() => planRun(TINY_MODEL, { ...TINY_TRAINING, warmupSteps: 9 })), 'warmupSteps');
     assert.equal(fieldOf(() => planRun(TINY_MODEL, { ...TINY_TRAINING, gradientClip: 0 })), 'gradientClip');
+    assert.equal(fieldOf(() => planRun(TINY_MODEL, { ...TINY_TRAINING, adamEpsilon: 0 })), 'adamEpsilon');
     assert.equal(fieldOf(() => planRun(TINY_MODEL, { ...TINY_TRAINING, seed: -1 })), 'seed');
     assert.equal(fieldOf(() => planRun(TINY_MODEL, { ...TINY_TRAINING, evalInterval: 0 })), 'evalInterval');
     assert.equal(fieldOf(() => planRun({ ...TINY_MODEL, hiddenSize: 15 }, TINY_TRAINING)), 'model.hiddenSize');

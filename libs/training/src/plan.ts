@@ -27,6 +27,8 @@ export interface TrainingConfig {
   readonly minLearningRateRatio: number;
   readonly warmupSteps: number;
   readonly weightDecay: number;
+  /** AdamW's epsilon; default the paper's 1e-4. */
+  readonly adamEpsilon?: number;
   /** Global gradient-norm clip. */
   readonly gradientClip: number;
   /** Seeds the initial weights and the data order. */
@@ -92,6 +94,9 @@ function validateTraining(training: TrainingConfig): void {
   }
   if (!Number.isSafeInteger(training.warmupSteps) || training.warmupSteps < 0) {
     throw new TrainingConfigError('warmupSteps', `must be a non-negative integer, got ${training.warmupSteps}`);
+  }
+  if (training.adamEpsilon !== undefined && !(Number.isFinite(training.adamEpsilon) && training.adamEpsilon > 0)) {
+    throw new TrainingConfigError('adamEpsilon', `must be a positive number, got ${training.adamEpsilon}`);
   }
   if (!(Number.isFinite(training.weightDecay) && training.weightDecay >= 0)) {
     throw new TrainingConfigError('weightDecay', `must be a non-negative number, got ${training.weightDecay}`);

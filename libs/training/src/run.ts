@@ -163,7 +163,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunOutcome> {
     const model = resume ? LlamaModel.fromValues(resume.config, resume.weights) : LlamaModel.create(plan.model, training.seed);
     const trainer = new Trainer(model, {
       schedule: plan.schedule,
-      adamW: { ...PAPER_ADAMW, weightDecay: training.weightDecay },
+      adamW: { ...PAPER_ADAMW, weightDecay: training.weightDecay, epsilon: training.adamEpsilon ?? PAPER_ADAMW.epsilon },
       maxGradNorm: training.gradientClip,
     });
     if (resume) trainer.restoreOptimizer(resume.optimizer);
