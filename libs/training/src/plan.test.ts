@@ -16,6 +16,7 @@ function fieldOf(f: () => unknown): string {
 
 describe('checkpointSteps', () => {
   it('is log-spaced below the interval, then every interval, and ends at the last step', () => {
+    assert.deepEqual(checkpointSteps(600, 150), [16, 32, 64, 128, 150, 300, 450, 600], 'four octaves below the interval');
     assert.deepEqual(checkpointSteps(100, 10), [1, 2, 4, 8, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
     assert.deepEqual(checkpointSteps(30, 8), [1, 2, 4, 8, 16, 24, 30]);
     assert.deepEqual(checkpointSteps(5, 10), [1, 2, 4, 5]);

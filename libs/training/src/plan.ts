@@ -115,14 +115,16 @@ export function toModelConfigInput(model: ModelConfigInput | JobModelConfig): Mo
 }
 
 /**
- * Log-spaced checkpoints early (1, 2, 4, 8, ... while below the interval), then every
- * `interval` steps, and always the final step.
+ * Log-spaced checkpoints early (powers of two below the interval, from interval/16 on), then
+ * every `interval` steps, and always the final step. Four octaves show the early curve; the
+ * first few steps, all near the untrained loss, would only cost evaluations.
  */
 export function checkpointSteps(totalSteps: number, interval: number): number[] {
   if (!Number.isSafeInteger(totalSteps) || totalSteps < 1) throw new TrainingConfigError('totalSteps', `must be a positive integer, got ${totalSteps}`);
   if (!Number.isSafeInteger(interval) || interval < 1) throw new TrainingConfigError('checkpointInterval', `must be a positive integer, got ${interval}`);
   const steps: number[] = [];
-  for (let step = 1; step < interval && step < totalSteps; step *= 2) steps.push(step);
+  const first = 2 ** Math.ceil(Math.log2(Math.max(1, interval / 16)));
+  for (let step = first; step < interval && step < totalSteps; step *= 2) steps.push(step);
   for (let step = interval; step < totalSteps; step += interval) steps.push(step);
   steps.push(totalSteps);
   return steps;
