@@ -3,7 +3,7 @@
 // subscribers, and a dashboard needs no replay: on (re)connect the page re-reads the
 // database). Each event is validated against its contract and reduced to what a page needs
 // to decide whether to refresh; the server-sent-events route fans them out.
-import { decodeEnvelope, eventSubjects, streamSubjects, type DurableSubject, type EventSubject } from '@downscale/contracts';
+import { decodeEnvelope, eventSubjects, redactUrl, streamSubjects, type DurableSubject, type EventSubject } from '@downscale/contracts';
 import type * as Messaging from '@downscale/messaging';
 
 export type LiveKind = 'metrics' | 'checkpoint' | 'eval' | 'fit' | 'run';
@@ -85,7 +85,7 @@ async function connect(): Promise<LiveStatus> {
         if (event) for (const l of hub.listeners) l.event(event);
       },
     });
-    const server = servers.join(', ');
+    const server = servers.map(redactUrl).join(', ');
     void (async () => {
       for await (const s of nc.status()) {
         if (s.type === 'disconnect') broadcastStatus({ state: 'reconnecting', error: `lost the connection to NATS at ${server}; reconnecting` });

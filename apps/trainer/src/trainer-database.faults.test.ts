@@ -63,6 +63,8 @@ describe('trainer faults: the database unreachable for 20 s mid-run', { timeout:
     const viaProxy = new URL(pg.url);
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
+    // The tests' server trusts loopback and ignores it; it must never appear in the logs.
+    viaProxy.password = 'never-logged-secret';
     trainer = await spawnService(trainerMain, {
       ...stack.env,
       DATABASE_URL: viaProxy.toString(),
@@ -97,5 +99,7 @@ describe('trainer faults: the database unreachable for 20 s mid-run', { timeout:
     assert.ok(points.every((p) => p.evalLoss !== null && Number.isFinite(p.evalLoss)), 'each point holds its held-out loss');
     assert.equal((await checkpointSteps()).at(-1), STEPS, 'the final checkpoint is recorded');
     assert.equal(await trainer.stop(), 0, 'and it stops cleanly');
+    assert.ok(trainer.output.some((l) => /"msg":"service ready"/.test(l) && l.includes(':***@')), 'the start-up log names the database, password masked');
+    assert.deepEqual(trainer.output.filter((l) => l.includes('never-logged-secret')), [], 'no log line holds the database password');
   });
 });

@@ -8,3 +8,4 @@ export * from './scaling.js';
 export * from './errors.js';
 export * from './rpc.js';
 export * from './envelope.js';
+export * from './redact.js';

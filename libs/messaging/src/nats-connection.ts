@@ -1,3 +1,4 @@
+import { redactUrl } from '@downscale/contracts';
 import { ConnectionError, TimeoutError, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { natsCredentialsFromEnv, type NatsCredentials } from './nats-credentials.js';
@@ -39,16 +40,17 @@ export async function connectNats(options: ConnectNatsOptions): Promise<NatsConn
       timeout: options.timeoutMs ?? 5_000,
     });
   } catch (error) {
+    const at = servers.map(redactUrl).join(', ');
     if (/authorization violation|authentication/i.test((error as Error).message)) {
       throw new Error(
-        `NATS at ${servers.join(', ')} refused ${credentials.user ? `user ${JSON.stringify(credentials.user)}` : credentials.token ? 'the token' : 'a client without credentials'} ` +
+        `NATS at ${at} refused ${credentials.user ? `user ${JSON.stringify(credentials.user)}` : credentials.token ? 'the token' : 'a client without credentials'} ` +
           `(${(error as Error).message}): set NATS_USER and NATS_PASSWORD (or NATS_PASSWORD_FILE), or NATS_TOKEN, to this service's credentials`,
         { cause: error },
       );
     }
     if (error instanceof ConnectionError || error instanceof TimeoutError) {
       throw new Error(
-        `no NATS server at ${servers.join(', ')} (${error.message}): start one with "nats-server -js" ` +
+        `no NATS server at ${at} (${error.message}): start one with "nats-server -js" ` +
           `(or "npm start", which starts one) or set NATS_URL`,
         { cause: error },
       );

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { redactUrl } from '@downscale/contracts';
 import { DataSource } from 'typeorm';
 import { entities } from './entities/index.js';
 import { migrations } from './migrations/index.js';
@@ -27,11 +28,6 @@ export const sqliteBusyTimeoutMs = 10_000;
 
 const postgresUrl = /^postgres(ql)?:\/\//i;
 const schemaName = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-
-/** The URL without its password, for messages and logs. */
-function redactUrl(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
-}
 
 function isPostgresUrl(url: string): boolean {
   if (!postgresUrl.test(url)) return false;

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
-import type { ServiceName } from '@downscale/contracts';
+import { redactUrl, type ServiceName } from '@downscale/contracts';
 import { connectNats, ensureStreams } from '@downscale/messaging';
 import { openDatabase } from '@downscale/persistence';
 import type { AddressInfo } from 'node:net';
@@ -59,7 +59,7 @@ export async function startService(definition: ServiceDefinition, env: NodeJS.Pr
     await app.listen(config.httpPort, config.httpHost);
     const { port } = app.getHttpServer().address() as AddressInfo;
     const url = `http://${config.httpHost}:${port}`;
-    logger.info({ url, nats: config.natsServers, database: config.databaseUrl ? 'postgres' : config.sqlitePath }, 'service ready');
+    logger.info({ url, nats: config.natsServers.map(redactUrl), database: config.databaseUrl ? redactUrl(config.databaseUrl) : config.sqlitePath }, 'service ready');
     return { app, config, url, logger, close: () => app.close() };
   } catch (error) {
     if (dataSource.isInitialized) await dataSource.destroy();

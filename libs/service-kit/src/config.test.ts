@@ -50,6 +50,19 @@ describe('service configuration', () => {
     );
   });
 
+  it('names a bad URL without the password in it', () => {
+    assert.throws(
+      () => loadServiceConfig('trainer', { DATABASE_URL: 'mysql://root:db-secret@db/x', NATS_URL: 'http://svc:nats-secret@nats:4222' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /DATABASE_URL="mysql:\/\/root:\*\*\*@db\/x": must be a postgres:\/\/ URL/);
+        assert.match(error.message, /NATS_URL="http:\/\/svc:\*\*\*@nats:4222": must be a NATS URL/);
+        assert.doesNotMatch(error.message, /db-secret|nats-secret/);
+        return true;
+      },
+    );
+  });
+
   it('rejects out-of-range ports', () => {
     assert.throws(() => loadServiceConfig('corpus', { HTTP_PORT: '70000' }), /HTTP_PORT="70000": must be between 0 and 65535/);
   });

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { serviceNames, type ServiceName } from '@downscale/contracts';
+import { redactUrl, serviceNames, type ServiceName } from '@downscale/contracts';
 import { natsCredentialsFromEnv, type NatsCredentials } from '@downscale/messaging';
 
 export const defaultServicePortBase = 4100;
@@ -72,7 +72,8 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      return `${name}=${JSON.stringify(env[name])}: ${issue.message}`;
+      const value = env[name];
+      return `${name}=${JSON.stringify(typeof value === 'string' ? redactUrl(value) : value)}: ${issue.message}`;
     });
     throw new ConfigError(service, problems);
   }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { redactUrl } from '@downscale/contracts';
 import { defaultServicePortBase } from '@downscale/service-kit';
 
 export interface StackOptions {
@@ -30,7 +31,7 @@ export function resolveStackOptions(flags: StackFlags, env: NodeJS.ProcessEnv = 
   mkdirSync(join(home, 'logs'), { recursive: true });
   const databaseUrl = flags.databaseUrl ?? env.DATABASE_URL;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/\S+$/.test(databaseUrl)) {
-    throw new Error(`--database-url / DATABASE_URL ${JSON.stringify(databaseUrl)} is not a postgres:// URL; leave it unset for the embedded SQLite database`);
+    throw new Error(`--database-url / DATABASE_URL ${JSON.stringify(redactUrl(databaseUrl))} is not a postgres:// URL; leave it unset for the embedded SQLite database`);
   }
   const dashboardPort = parsePort('--dashboard-port', flags.dashboardPort ?? env.DASHBOARD_PORT ?? '3000', 65535);
   const servicePortBase = parsePort('--ports', flags.ports ?? env.DOWNSCALE_PORT_BASE ?? String(defaultServicePortBase), 65515);
