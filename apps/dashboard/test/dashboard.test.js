@@ -25,6 +25,8 @@ const startTimeoutMs = 60_000;
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const experimentId = 'exp-dashboard-test';
+/** An experiment named to break SQL, HTML and CSV (README: bad input): stored and shown verbatim, never executed. */
+const hostile = { id: 'exp-hostile-name', name: `x'); DROP TABLE run; -- <script>alert(1)</script> "q" & <img src=x onerror=alert(2)>` };
 const runIds = ['run-dashboard-test-a', 'run-dashboard-test-b'];
 const resultsDir = join(appDir, 'test-results');
 
@@ -98,6 +100,10 @@ async function seed(database) {
         },
         state: 'running',
       }),
+    );
+    // Created long before the other: the views' default (newest) experiment stays the seeded one.
+    await experiments.save(
+      experiments.create({ id: hostile.id, name: hostile.name, preset: 'custom', spec: { name: hostile.name }, state: 'created', createdAt: new Date('2001-01-01T00:00:00Z') }),
     );
     const runs = ds.getRepository(Run);
     const now = Date.now();
@@ -248,6 +254,36 @@ async function launchBrowser() {
   });
 }
 
+/** What server-rendered HTML escapes (React: & < > " '), undone. */
+const unescapeHtml = (html) =>
+  html.replace(/&(lt|gt|quot|amp|#x27|#39);/g, (_, entity) => ({ lt: '<', gt: '>', quot: '"', amp: '&', '#x27': "'", '#39': "'" })[entity]);
+
+/**
+ * The hostile name reads back verbatim from the database (a parameterised query finds it by
+ * name, and the run table it names is still there), and every view that shows it escapes it:
+ * no raw tag of it anywhere in the HTML, also not in the data Next inlines for hydration.
+ */
+async function assertHostileNameVerbatim(base, database) {
+  const ds = await openDatabase({ ...database, migrate: 'none' });
+  try {
+    const stored = await ds.getRepository(Experiment).findOneBy({ name: hostile.name });
+    assert.equal(stored?.id, hostile.id, 'found by its exact name');
+    assert.equal(stored.name, hostile.name, 'stored verbatim');
+    assert.ok((await ds.getRepository(Run).count()) > 0, 'the run table is still there');
+  } finally {
+    await ds.destroy();
+  }
+  for (const path of ['/', '/runs', `/runs?experiment=${hostile.id}`, `/scaling?experiment=${hostile.id}`, `/evaluations?experiment=${hostile.id}`]) {
+    const page = await get(base, path);
+    assert.equal(page.status, 200, path);
+    for (const raw of ['<script>alert(1)', '<img src=x']) assert.ok(!page.body.includes(raw), `${path} holds the raw ${raw}`);
+  }
+  const overview = (await get(base, '/')).body.replaceAll('<!-- -->', '');
+  const link = overview.match(new RegExp(`<a href="/runs\\?experiment=${hostile.id}">([^<]*)</a>`));
+  assert.ok(link, 'the overview links the experiment by name');
+  assert.equal(unescapeHtml(link[1]), hostile.name, 'the overview shows the name verbatim');
+}
+
 /** The run ids of the table rows, in page order. */
 const rowIds = (body) => [...body.matchAll(/data-run-id="([^"]+)"/g)].map((m) => m[1]);
 
@@ -318,6 +354,28 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
     const a = gridRuns[0];
     const last = (finalLoss(a) + 0.05).toFixed(4);
     assert.match(runs.body, new RegExp(`data-run-id="${runIds[0]}".*?>3\\.07M<.*?>${last}<.*?>${finalLoss(a).toFixed(4)}<.*?>${finalLoss(a).toFixed(4)}<.*?>tensorflow<`, 's'));
+  });
+
+  test('a name with quotes, SQL and HTML is stored and shown verbatim, and never runs as script', async () => {
+    await assertHostileNameVerbatim(dashboard.base, { sqlitePath: join(tmp, 'downscale.sqlite') });
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const dialogs = [];
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      await page.goto(`${dashboard.base}/`, { waitUntil: 'load' });
+      const link = page.getByRole('link', { name: hostile.name, exact: true });
+      assert.equal(await link.count(), 1, 'the browser shows the name as text');
+      assert.equal(await link.textContent(), hostile.name);
+      await page.goto(`${dashboard.base}/scaling?experiment=${hostile.id}`, { waitUntil: 'load' });
+      assert.ok((await page.locator('strong', { hasText: hostile.name }).count()) >= 1, 'the scaling view names it as text');
+      assert.deepEqual(dialogs, [], 'no script of the name ran');
+    } finally {
+      await browser.close();
+    }
   });
 
   test('the runs table sorts and filters by the URL', async () => {
@@ -560,6 +618,12 @@ describe('dashboard on PostgreSQL (next start)', { timeout: 180_000 }, () => {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.destroy();
     }
+  });
+
+  test('a name with quotes, SQL and HTML is stored and shown verbatim on PostgreSQL', async () => {
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    await assertHostileNameVerbatim(dashboard.base, { url: url.toString() });
   });
 
   test('every view reads the same data from PostgreSQL', async () => {
