@@ -8,7 +8,7 @@ import { eventSubjects, type CheckpointSaved } from '@downscale/contracts';
 import { BUILTIN_TASK_NAMES } from '@downscale/evaluation';
 import { connectNats, EventPublisher, streamNames } from '@downscale/messaging';
 import { selectBackend } from '@downscale/model';
-import { EvalResult, openDatabase } from '@downscale/persistence';
+import { Checkpoint, EvalResult, openDatabase } from '@downscale/persistence';
 import { eventually, spawnService, startTestStack, type ServiceProcess, type TestStack } from '@downscale/service-kit';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -86,3 +86,55 @@ describe('evaluator faults: kill -9 mid-checkpoint', { timeout: 300_000 }, () =>
     await evaluators[1]!.stop();
   });
 });
+
+describe('evaluator faults: SIGTERM mid-checkpoint', { timeout: 300_000 }, () => {
+  let stack: TestStack;
+  let db: DataSource;
+  let nc: NatsConnection;
+  let saved: CheckpointSaved;
+  const evaluators: ServiceProcess[] = [];
+  const env = () => ({ ...stack.env, EVAL_MAX_ITEMS: '40', EVAL_HELD_OUT_BYTES: '3000' });
+  const expected = EXPECTED.filter((key) => key.startsWith('ck-1/'));
+
+  before(async () => {
+    await selectBackend();
+    stack = await startTestStack();
+    db = await openDatabase({ sqlitePath: join(stack.home, 'downscale.sqlite'), migrate: 'none' });
+    const artifacts = new ArtifactStore(join(stack.home, 'artifacts'));
+    const tokenizer = await storeTokenizer(artifacts);
+    await seedRun(db, tokenizer.uri, tokenizer.vocabSize);
+    saved = await recordCheckpoint(db, 'ck-1', 10, await storeCheckpoint(artifacts, tokenizer.vocabSize, 10));
+    nc = await connectNats({ servers: stack.nats.url, name: 'evaluator-sigterm-test' });
+  });
+
+  after(async () => {
+    for (const evaluator of evaluators) await evaluator.kill();
+    await nc?.close();
+    await db?.destroy();
+    await stack?.close();
+  });
+
+  const results = () => db.getRepository(EvalResult).find();
+  const keys = (rows: EvalResult[]) => rows.map((r) => `${r.checkpointId}/${r.task}/${r.taskVersion}`).sort();
+
+  it('stops cleanly (exit 0) with only whole results stored, and the next evaluator scores exactly what is missing', async () => {
+    // The start-up back-fill announces ck-1, which has no result yet.
+    evaluators.push(await spawnService(evaluatorMain, env()));
+    await eventually('some results', 120_000, async () => ((await results()).length > 0 ? true : undefined));
+    assert.equal(await evaluators[0]!.stop(), 0, `a clean stop:\n${evaluators[0]!.output.slice(-10).join('\n')}`);
+    const atStop = await results();
+    assert.ok(atStop.length < expected.length, `stopped mid-checkpoint (${atStop.length} of ${expected.length} results)`);
+    // A result is one row, scored before it is inserted: what is stored is whole.
+    assert.ok(atStop.every((r) => r.n > 0 && (Number.isFinite(r.acc) || Number.isFinite(r.loss))), 'each stored result is whole');
+    assert.equal((await db.getRepository(Checkpoint).findOneByOrFail({ id: 'ck-1' })).evaluatedAt, null, 'not marked evaluated');
+
+    evaluators.push(await spawnService(evaluatorMain, env()));
+    await new EventPublisher(nc, 'test').publish(eventSubjects.checkpointSaved, saved, { id: `checkpoint:${saved.runId}:${saved.step}` });
+    await eventually('ck-1 to be marked evaluated', 240_000, async () => ((await db.getRepository(Checkpoint).findOneByOrFail({ id: 'ck-1' })).evaluatedAt ? true : undefined));
+    assert.deepEqual(keys(await results()), expected, 'every result exactly once');
+    const after = new Map((await results()).map((r) => [`${r.task}/${r.taskVersion}`, r]));
+    for (const r of atStop) assert.deepEqual([after.get(`${r.task}/${r.taskVersion}`)?.acc, after.get(`${r.task}/${r.taskVersion}`)?.loss], [r.acc, r.loss], 'a result stored before the stop is kept, not scored again');
+    assert.equal(await evaluators[1]!.stop(), 0);
+  });
+});
+
