@@ -31,7 +31,10 @@ const presetSpecs: Record<PresetName, ExperimentSpec> = {
   /**
    * The study in miniature for one 2-core machine (about 15 minutes in all): 4 sizes on both
    * corpora, a small tokenizer and context so that tiny models train fast, and the paper's
-   * optimiser with a higher learning rate for the short schedule.
+   * optimiser fitted to a short schedule on tiny batches: 8 sequences per step (more steps
+   * for the same tokens), peak 2e-3 and epsilon 1e-8. Measured on 400k tokens: h64 reached
+   * an eval loss of 5.22 against h16's 5.53; with 16 sequences, 5.32 and 5.70; with the
+   * paper's epsilon and 5e-3 the larger models ended behind the smaller ones.
    */
   demo: {
     name: 'demo: simplified vs regular, 4 sizes',
@@ -42,7 +45,7 @@ const presetSpecs: Record<PresetName, ExperimentSpec> = {
     contextLength: 64,
     tasks: [],
     tokenizerVocabSize: 2_048,
-    training: { ...paperTraining, batchSize: 16, microBatchSize: 16, peakLearningRate: 5e-3, warmupFraction: 0.05, evaluations: 5, checkpoints: 4 },
+    training: { ...paperTraining, batchSize: 8, microBatchSize: 8, peakLearningRate: 2e-3, adamEpsilon: 1e-8, warmupFraction: 0.05, evaluations: 5, checkpoints: 2 },
   },
 };
 

@@ -22,9 +22,9 @@ describe('planRuns', () => {
   });
 
   it('derives eval and checkpoint intervals from the run\'s steps', () => {
-    const spec = presetSpec('demo', { tokenBudget: 16 * 64 * 100 });
+    const spec = presetSpec('demo', { tokenBudget: 8 * 64 * 100 });
     const [run] = planRuns('e', spec, 'simplified', 2048);
-    assert.deepEqual([run!.training.evalInterval, run!.training.checkpointInterval, run!.training.warmupSteps], [20, 25, 5]);
+    assert.deepEqual([run!.training.evalInterval, run!.training.checkpointInterval, run!.training.warmupSteps, run!.training.adamEpsilon], [20, 50, 5, 1e-8]);
   });
 
   it('refuses a hidden size that cannot be split into heads, and a bad preset change', () => {
