@@ -94,7 +94,7 @@ async function studyRecords(db: DataSource) {
 const resultKey = (r: { checkpointId: string; task: string; taskVersion: string }) => `${r.checkpointId} ${r.task} ${r.taskVersion}`;
 
 function studyEndToEnd(backend: 'sqlite' | 'postgres') {
-  describe(`npm start's job end to end on ${backend}`, { timeout: 900_000 }, () => {
+  describe(`npm start's job end to end on ${backend}${backend === 'postgres' ? ' (cluster topology)' : ''}`, { timeout: 900_000 }, () => {
     const home = mkdtempSync(join(tmpdir(), `downscale-study-${backend}-`));
     const specFile = join(home, 'spec.json');
     let nats: NatsServerProcess;
@@ -115,7 +115,8 @@ function studyEndToEnd(backend: 'sqlite' | 'postgres') {
         databaseUrl = url.toString();
       }
       args = ['--spec', specFile, '--home', home, '--nats-url', nats.url, '--ports', String(await freePortBase()), '--dashboard-port', String(await freePort())];
-      if (databaseUrl) args.push('--database-url', databaseUrl);
+      // On PostgreSQL, the cluster-like topology: two trainers and two evaluators share the work.
+      if (databaseUrl) args.push('--database-url', databaseUrl, '--topology', 'cluster', '--trainers', '2');
     });
 
     after(async () => {
@@ -131,6 +132,7 @@ function studyEndToEnd(backend: 'sqlite' | 'postgres') {
       const up = startUp(args);
       try {
         await up.waitFor(/The dashboard keeps serving at (\S+)/, 720_000);
+        if (backend === 'postgres') for (const name of ['trainer-2', 'evaluator-2']) assert.match(up.output(), new RegExp(`✓ ${name} `));
         const db = await openDatabase({ url: databaseUrl, sqlitePath: join(home, 'downscale.sqlite'), migrate: 'verify' });
         try {
           const { experiment, runs, checkpoints, results, fits } = await studyRecords(db);

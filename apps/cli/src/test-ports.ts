@@ -18,11 +18,11 @@ export function portOpen(port: number): Promise<boolean> {
   });
 }
 
-/** A base with base+1..base+5 free: the four services and a second trainer. */
+/** A base with base+1..base+8 free: the four services and up to four more trainers and evaluators. */
 export async function freePortBase(): Promise<number> {
   for (;;) {
     const base = 20_000 + Math.floor(Math.random() * 20_000);
-    const busy = await Promise.all([1, 2, 3, 4, 5].map((i) => portOpen(base + i)));
+    const busy = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((i) => portOpen(base + i)));
     if (!busy.some(Boolean)) return base;
   }
 }

@@ -52,8 +52,13 @@ export async function up(options: StackOptions, experiment?: UpExperiment): Prom
       readyUrl: `http://127.0.0.1:${port}/health`,
     });
   const processes: ManagedProcess[] = serviceNames.map((service) => startService(service, service, servicePort(service, options.servicePortBase)));
-  // More trainers share the job queue: a training step uses one core, so each core can train a run.
-  for (let i = 2; i <= options.trainers; i++) processes.push(startService(`trainer-${i}`, 'trainer', options.servicePortBase + serviceNames.length + i - 1));
+  // More trainers share the job queue (a training step uses one core, so each core can train a
+  // run), more evaluators the checkpoint events; their ports follow the four services'.
+  let nextPort = options.servicePortBase + serviceNames.length + 1;
+  const replicas: Array<[ServiceName, number]> = [['trainer', options.trainers], ['evaluator', options.evaluators]];
+  for (const [service, count] of replicas) {
+    for (let i = 2; i <= count; i++) processes.push(startService(`${service}-${i}`, service, nextPort++));
+  }
   const dashboardUrl = `http://127.0.0.1:${options.dashboardPort}`;
   processes.push(
     supervisor.start({

@@ -14,6 +14,8 @@ export interface StackOptions {
   servicePortBase: number;
   /** Trainer processes sharing the job queue. */
   trainers: number;
+  /** Evaluator processes sharing the checkpoint events. */
+  evaluators: number;
 }
 
 export interface StackFlags {
@@ -23,6 +25,9 @@ export interface StackFlags {
   dashboardPort?: string;
   ports?: string;
   trainers?: string;
+  evaluators?: string;
+  /** `cluster`: several trainers and 2 evaluators on PostgreSQL, the distributed topology on one machine. */
+  topology?: string;
 }
 
 /** Flags win over environment variables, which win over the embedded defaults. */
@@ -34,11 +39,15 @@ export function resolveStackOptions(flags: StackFlags, env: NodeJS.ProcessEnv = 
     throw new Error(`--database-url / DATABASE_URL ${JSON.stringify(redactUrl(databaseUrl))} is not a postgres:// URL; leave it unset for the embedded SQLite database`);
   }
   const dashboardPort = parsePort('--dashboard-port', flags.dashboardPort ?? env.DASHBOARD_PORT ?? '3000', 65535);
-  const servicePortBase = parsePort('--ports', flags.ports ?? env.DOWNSCALE_PORT_BASE ?? String(defaultServicePortBase), 65515);
+  const servicePortBase = parsePort('--ports', flags.ports ?? env.DOWNSCALE_PORT_BASE ?? String(defaultServicePortBase), 65500);
+  const topology = flags.topology ?? 'local';
+  if (topology !== 'local' && topology !== 'cluster') throw new Error(`--topology ${JSON.stringify(topology)}: use local or cluster`);
+  if (topology === 'cluster' && databaseUrl === undefined) {
+    throw new Error('--topology cluster runs its services against one PostgreSQL: pass --database-url postgres://… (or set DATABASE_URL)');
+  }
   // One run trains on one core; the evaluator and the rest share what is left, hence at most 4 by default.
-  const trainersText = flags.trainers ?? env.DOWNSCALE_TRAINERS ?? String(Math.min(4, availableParallelism()));
-  const trainers = Number(trainersText);
-  if (!/^\d+$/.test(trainersText) || trainers < 1 || trainers > 16) throw new Error(`--trainers ${JSON.stringify(trainersText)} must be a whole number between 1 and 16`);
+  const trainers = processCount('--trainers', flags.trainers ?? env.DOWNSCALE_TRAINERS ?? String(Math.min(4, availableParallelism())));
+  const evaluators = processCount('--evaluators', flags.evaluators ?? (topology === 'cluster' ? '2' : '1'));
   return {
     home,
     natsUrl: flags.natsUrl ?? env.NATS_URL ?? 'nats://127.0.0.1:4222',
@@ -47,7 +56,14 @@ export function resolveStackOptions(flags: StackFlags, env: NodeJS.ProcessEnv = 
     dashboardPort,
     servicePortBase,
     trainers,
+    evaluators,
   };
+}
+
+function processCount(flag: string, value: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || count < 1 || count > 16) throw new Error(`${flag} ${JSON.stringify(value)} must be a whole number between 1 and 16`);
+  return count;
 }
 
 function parsePort(flag: string, value: string, max: number): number {
