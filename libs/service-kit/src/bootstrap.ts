@@ -45,7 +45,7 @@ export async function startService(definition: ServiceDefinition, env: NodeJS.Pr
     },
   );
   try {
-    await ensureStreams(nc);
+    await ensureStreams(nc, { replicas: config.streamReplicas });
     const resources = { config, version: definition.version ?? '0.1.0', nc, dataSource, logger, metrics: createMetricsRegistry(definition.service) };
     const app = await NestFactory.create(serviceRootModule(resources, definition.feature), {
       logger: new NestJsonLogger(logger),

@@ -18,12 +18,16 @@ describe('service configuration', () => {
       HTTP_PORT: '0',
       LOG_LEVEL: 'warn',
       SHUTDOWN_TIMEOUT_MS: '500',
+      NATS_STREAM_REPLICAS: '3',
     });
     assert.deepEqual(config.natsServers, ['nats://a:4222', 'nats://b:4222']);
     assert.equal(config.databaseUrl, 'postgres://u@db:5432/downscale');
     assert.equal(config.httpPort, 0);
     assert.equal(config.logLevel, 'warn');
     assert.equal(config.shutdownTimeoutMs, 500);
+    assert.equal(config.streamReplicas, 3);
+    assert.equal(loadServiceConfig('corpus', {}).streamReplicas, 1);
+    assert.throws(() => loadServiceConfig('corpus', { NATS_STREAM_REPLICAS: '7' }), /NATS_STREAM_REPLICAS="7": must be between 1 and 5/);
   });
 
   it('names every bad value, its content and what is expected', () => {

@@ -37,6 +37,8 @@ const environment = z.object({
   HTTP_PORT: port.optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number({ error: 'must be a number' }).int().positive('must be a positive number of milliseconds').default(30_000),
+  // JetStream keeps a stream on at most 5 servers; a cluster of 3 wants 3, one server 1.
+  NATS_STREAM_REPLICAS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be between 1 and 5').max(5, 'must be between 1 and 5').default(1),
 });
 
 export interface ServiceConfig {
@@ -54,6 +56,8 @@ export interface ServiceConfig {
   httpPort: number;
   logLevel: z.infer<typeof environment>['LOG_LEVEL'];
   shutdownTimeoutMs: number;
+  /** Copies of each JetStream stream (the number of NATS servers in a cluster, at most 5). */
+  streamReplicas: number;
 }
 
 /** Lists every bad environment variable at once, with its value and what is expected. */
@@ -97,6 +101,7 @@ export function loadServiceConfig(service: ServiceName, env: NodeJS.ProcessEnv =
     httpPort: e.HTTP_PORT ?? servicePort(service),
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    streamReplicas: e.NATS_STREAM_REPLICAS,
   };
 }
 
