@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { resolveStackOptions } from './options.js';
@@ -10,8 +10,8 @@ describe('stack options', () => {
   after(() => rmSync(home, { recursive: true, force: true }));
   const resolve = (flags: Record<string, string>, env: NodeJS.ProcessEnv = {}) => resolveStackOptions({ home, ...flags }, env);
 
-  it('runs one evaluator locally and two in the cluster topology, which needs PostgreSQL', () => {
-    assert.equal(resolve({}).evaluators, 1);
+  it('runs two evaluators (one on a single core) and two in the cluster topology, which needs PostgreSQL', () => {
+    assert.equal(resolve({}).evaluators, Math.min(2, availableParallelism()));
     assert.equal(resolve({ topology: 'cluster', databaseUrl: 'postgres://u@db/x' }).evaluators, 2);
     assert.equal(resolve({ topology: 'cluster', databaseUrl: 'postgres://u@db/x', evaluators: '3', trainers: '6' }).trainers, 6);
     assert.throws(() => resolve({ topology: 'cluster' }), /--topology cluster runs its services against one PostgreSQL: pass --database-url/);

@@ -47,7 +47,8 @@ export function resolveStackOptions(flags: StackFlags, env: NodeJS.ProcessEnv = 
   }
   // One run trains on one core; the evaluator and the rest share what is left, hence at most 4 by default.
   const trainers = processCount('--trainers', flags.trainers ?? env.DOWNSCALE_TRAINERS ?? String(Math.min(4, availableParallelism())));
-  const evaluators = processCount('--evaluators', flags.evaluators ?? (topology === 'cluster' ? '2' : '1'));
+  // Two evaluators even locally: when training ends, the checkpoints still to score use both cores.
+  const evaluators = processCount('--evaluators', flags.evaluators ?? (topology === 'cluster' ? '2' : String(Math.min(2, availableParallelism()))));
   return {
     home,
     natsUrl: flags.natsUrl ?? env.NATS_URL ?? 'nats://127.0.0.1:4222',
