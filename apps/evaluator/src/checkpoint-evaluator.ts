@@ -103,6 +103,8 @@ export class CheckpointEvaluator implements OnApplicationBootstrap {
   /** Scores what is missing for the checkpoint and (re)publishes eval.completed for every result. */
   async evaluate(saved: CheckpointSaved, signal?: AbortSignal): Promise<EvalCompleted[]> {
     const log = this.logger.child({ checkpointId: saved.checkpointId, runId: saved.runId, step: saved.step });
+    // Its time is when the checkpoint left the queue (tools/load-test.mjs measures the wait from checkpoint.saved).
+    log.info('evaluation started');
     const { run, experiment } = await this.context(saved);
     const resolved = await this.tasksFor(experiment);
     const { tasks } = resolved;

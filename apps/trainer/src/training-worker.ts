@@ -106,6 +106,8 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const backend = await selectBackend();
     await this.setState(run.id, 'running', { backend, startedAt: run.startedAt ?? new Date() });
+    // Which worker took which job, once per start (tools/load-test.mjs counts them).
+    log.info({ backend }, 'training job started');
 
     const corpus = await this.whileUnreachable(log, 'read the corpus', () => this.dataSource.getRepository(Corpus).findOneByOrFail({ id: job.corpusId }));
     const { ids } = await readTokenFile(join(this.artifacts.path(corpus.uri!), TOKENS_FILE));
