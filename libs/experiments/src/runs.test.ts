@@ -30,6 +30,7 @@ describe('planRuns', () => {
   it('refuses a hidden size that cannot be split into heads, and a bad preset change', () => {
     const spec = presetSpec('demo', { grid: { hiddenSizes: [30], layers: [2], variants: ['simplified'], seeds: [1] } });
     assert.throws(() => planRuns('e', spec, 'simplified', 100), /grid.hiddenSizes: 30 cannot be split/);
+    assert.throws(() => planRuns('e', presetSpec('demo', { grid: { ...spec.grid, hiddenSizes: [12] } }), 'simplified', 100), /grid.hiddenSizes: 12 cannot be split/, '4 heads of 3 would leave rotary embeddings an odd head size');
     assert.throws(() => presetSpec('demo', { tokenBudget: 0 }), /tokenBudget/);
   });
 });

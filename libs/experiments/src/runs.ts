@@ -51,8 +51,8 @@ export function planRuns(experimentId: string, spec: ExperimentSpec, variant: Co
   for (const hiddenSize of spec.grid.hiddenSizes) {
     for (const layers of spec.grid.layers) {
       for (const seed of spec.grid.seeds) {
-        const heads = hiddenSize % 8 === 0 && (hiddenSize / 8) % 2 === 0 ? 8 : hiddenSize % 4 === 0 ? 4 : 0;
-        if (heads === 0) throw new Error(`grid.hiddenSizes: ${hiddenSize} cannot be split into 8 or 4 attention heads of even size; use a multiple of 8`);
+        const heads = hiddenSize % 16 === 0 ? 8 : hiddenSize % 8 === 0 ? 4 : 0;
+        if (heads === 0) throw new Error(`grid.hiddenSizes: ${hiddenSize} cannot be split into 8 or 4 attention heads of even size (rotary embeddings); use a multiple of 8`);
         const model: ModelConfig = { hiddenSize, layers, heads, vocabSize, contextLength: spec.contextLength, ropeTheta: 10_000 };
         const params = countParameters(resolveModelConfig({ hiddenSize, numLayers: layers, numHeads: heads, vocabSize, contextLength: spec.contextLength }));
         runs.push({
