@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { HARNESS_TASK_NAMES } from '@downscale/evaluation';
 import { presetNames, presetSpec, type PresetName } from '@downscale/experiments';
 import { evaluate, formatEval, type EvalFlags } from './commands/eval.js';
 import { experimentFits, fitCsv, requestRefit } from './commands/fit.js';
@@ -196,7 +197,7 @@ program
   .option('--tokenizer <file>', 'tokenizer.json (default: the one beside the checkpoint or in the model folder)')
   .requiredOption(
     '--task <spec...>',
-    'builtin/last-word, builtin/book-cloze, builtin/next-sentence, builtin (all three), <harness task>:<eval.jsonl>[,<train.jsonl>] or a generic multiple-choice .jsonl',
+    `builtin/last-word, builtin/book-cloze, builtin/next-sentence, builtin (all three), <harness task>:<eval.jsonl>[,<train.jsonl>] (harness tasks: ${HARNESS_TASK_NAMES.join(', ')}) or a generic multiple-choice .jsonl`,
   )
   .option('--vocab <file|default>', 'also score each task\'s version simplified to this vocabulary')
   .option('--max-items <n>', 'score only the first n items of each task', numberFlag('--max-items', { integer: true, min: 1 }))

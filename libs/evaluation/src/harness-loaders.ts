@@ -15,12 +15,34 @@
  *   older harness versions lower-cased the first letter of each choice), gold label.
  * - piqa (lm_eval/tasks/piqa/piqa.yaml; ybisk/piqa): `{goal, sol1, sol2, label}`;
  *   context "Question: {goal}\nAnswer:", choices [sol1, sol2], gold label.
- * - sst2 (lm_eval/tasks/glue/sst2/default.yaml; glue sst2): `{sentence, label, idx}`;
- *   context "{sentence}\nQuestion: Is this sentence positive or negative?\nAnswer:",
- *   choices ["negative", "positive"], gold label.
+ * - GLUE (lm_eval/tasks/glue/<task>/default.yaml; nyu-mll/glue): gold is the dataset's
+ *   `label` as the index into the harness's doc_to_choice; the test splits are unlabelled
+ *   (label -1) and refused. id: `idx`.
+ *   - sst2 (glue/sst2/default.yaml): `{sentence, label, idx}`; context
+ *     "{sentence}\nQuestion: Is this sentence positive or negative?\nAnswer:", choices
+ *     ["negative", "positive"] (label 0 negative, 1 positive).
+ *   - rte (glue/rte/default.yaml): `{sentence1, sentence2, label, idx}`; context
+ *     "{sentence1}\nQuestion: {sentence2} True or False?\nAnswer:", choices ["True", "False"]
+ *     (label 0 entailment, 1 not_entailment).
+ *   - mrpc (glue/mrpc/default.yaml): `{sentence1, sentence2, label, idx}`; context
+ *     "Sentence 1: {sentence1}\nSentence 2: {sentence2}\nQuestion: Do both sentences mean the
+ *     same thing?\nAnswer:", choices ["no", "yes"] (label 0 not_equivalent, 1 equivalent).
+ *   - qqp (glue/qqp/default.yaml, version 2.0; version 1.0 formatted absent sentence1/sentence2
+ *     fields): `{question1, question2, label, idx}`; context "Question 1: {question1}\nQuestion 2:
+ *     {question2}\nQuestion: Do both questions ask the same thing?\nAnswer:", choices
+ *     ["no", "yes"] (label 0 not_duplicate, 1 duplicate).
+ *   - mnli (glue/mnli/default.yaml + utils.py doc_to_text; the validation_matched split):
+ *     `{premise, hypothesis, label, idx}`; context "{premise}\nQuestion: {hypothesis} True, False
+ *     or Neither?\nAnswer:" with the hypothesis stripped and given a final "." unless it ends
+ *     with one, choices ["True", "Neither", "False"] (label 0 entailment, 1 neutral,
+ *     2 contradiction).
  * - blimp_* (lm_eval/tasks/blimp/template_yaml; blimp): `{sentence_good, sentence_bad, ...}`;
  *   the harness scores [sentence_good, sentence_bad] after an empty context with gold 0; here a
- *   minimal pair (same requests; see scoring.ts for how ties differ).
+ *   minimal pair (same requests; see scoring.ts for how ties differ). id: `pair_id`.
+ * - zorro (not in the harness: BabyLM's export of the Zorro test suite, one
+ *   evaluation_data/zorro/<paradigm>.jsonl per paradigm, in BLiMP's fields
+ *   `{sentence_good, sentence_bad, field, linguistic_term, UID, pair_id, ...}`): scored exactly
+ *   as blimp, as BabyLM's harness-based pipeline does.
  * - lambada_openai (lm_eval/tasks/lambada/lambada_openai.yaml): `{text}`; context = text
  *   split on " " without its last piece, rejoined by " "; target = the last piece; the scored
  *   continuation " " + target, as the harness's doc_to_target.
@@ -35,8 +57,8 @@ import {
   type Task,
 } from './tasks.js';
 
-export type HarnessTaskName = 'arc_easy' | 'copa' | 'piqa' | 'sst2' | 'blimp' | 'lambada_openai';
-export const HARNESS_TASK_NAMES: readonly HarnessTaskName[] = ['arc_easy', 'copa', 'piqa', 'sst2', 'blimp', 'lambada_openai'];
+export const HARNESS_TASK_NAMES = ['arc_easy', 'copa', 'piqa', 'sst2', 'rte', 'mrpc', 'qqp', 'mnli', 'blimp', 'zorro', 'lambada_openai'] as const;
+export type HarnessTaskName = (typeof HARNESS_TASK_NAMES)[number];
 
 function arcEasy(fields: FieldReader): MultipleChoiceItem {
   const choices = fields.object('choices');
@@ -68,16 +90,31 @@ function piqa(fields: FieldReader): MultipleChoiceItem {
   };
 }
 
-function sst2(fields: FieldReader): MultipleChoiceItem {
-  return {
-    id: fields.id('idx'),
-    context: `${fields.string('sentence')}\nQuestion: Is this sentence positive or negative?\nAnswer:`,
-    choices: ['negative', 'positive'],
-    gold: fields.checkIndex('label', fields.integer('label'), 2),
+/** A GLUE task: the harness's doc_to_text over the record, its doc_to_choice, gold = label. */
+function glue(docToText: (fields: FieldReader) => string, choices: readonly string[]): (fields: FieldReader) => MultipleChoiceItem {
+  return (fields) => {
+    const label = fields.integer('label');
+    if (label === -1) fields.raise('field "label" is -1: GLUE test splits are unlabelled; evaluate the validation split (validation_matched for mnli)');
+    return { id: fields.id('idx'), context: docToText(fields), choices, gold: fields.checkIndex('label', label, choices.length) };
   };
 }
 
-function blimp(fields: FieldReader): MinimalPairItem {
+const sst2 = glue((fields) => `${fields.string('sentence')}\nQuestion: Is this sentence positive or negative?\nAnswer:`, ['negative', 'positive']);
+const rte = glue((fields) => `${fields.string('sentence1')}\nQuestion: ${fields.string('sentence2')} True or False?\nAnswer:`, ['True', 'False']);
+const mrpc = glue(
+  (fields) => `Sentence 1: ${fields.string('sentence1')}\nSentence 2: ${fields.string('sentence2')}\nQuestion: Do both sentences mean the same thing?\nAnswer:`,
+  ['no', 'yes'],
+);
+const qqp = glue(
+  (fields) => `Question 1: ${fields.string('question1')}\nQuestion 2: ${fields.string('question2')}\nQuestion: Do both questions ask the same thing?\nAnswer:`,
+  ['no', 'yes'],
+);
+const mnli = glue((fields) => {
+  const hypothesis = fields.string('hypothesis').trim();
+  return `${fields.string('premise')}\nQuestion: ${hypothesis}${hypothesis.endsWith('.') ? '' : '.'} True, False or Neither?\nAnswer:`;
+}, ['True', 'Neither', 'False']);
+
+function minimalPair(fields: FieldReader): MinimalPairItem {
   return { id: fields.id('pair_id'), good: fields.string('sentence_good'), bad: fields.string('sentence_bad') };
 }
 
@@ -99,22 +136,31 @@ export function parseHarnessTask(name: HarnessTaskName, content: string, file: s
       return readers.map(piqa);
     case 'sst2':
       return readers.map(sst2);
+    case 'rte':
+      return readers.map(rte);
+    case 'mrpc':
+      return readers.map(mrpc);
+    case 'qqp':
+      return readers.map(qqp);
+    case 'mnli':
+      return readers.map(mnli);
     case 'blimp':
-      return readers.map(blimp);
+    case 'zorro':
+      return readers.map(minimalPair);
     case 'lambada_openai':
       return readers.map(lambada);
   }
 }
 
 export interface HarnessTaskFiles {
-  /** The split to evaluate (the harness uses validation for copa/piqa/sst2, test for arc/lambada, train for blimp). */
+  /** The split to evaluate (the harness uses validation for copa/piqa and GLUE, validation_matched for mnli, test for arc/lambada, train for blimp). */
   readonly evalFile: string;
   /** A train split for few-shot demonstrations. */
   readonly trainFile?: string;
 }
 
 function kindOf(name: HarnessTaskName): Task['kind'] {
-  return name === 'blimp' ? 'minimal-pair' : name === 'lambada_openai' ? 'cloze' : 'multiple-choice';
+  return name === 'blimp' || name === 'zorro' ? 'minimal-pair' : name === 'lambada_openai' ? 'cloze' : 'multiple-choice';
 }
 
 /** Loads a harness task from its JSONL export(s). */

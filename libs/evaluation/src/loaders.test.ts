@@ -75,3 +75,63 @@ test('BLiMP rows become minimal pairs and LAMBADA rows cloze items; a train file
   const [cloze] = parseHarnessTask('lambada_openai', jsonl({ text: 'she fed the cat and the cat purred' }), 'lambada.jsonl');
   assert.deepEqual(cloze, { id: 'lambada.jsonl:1', context: 'she fed the cat and the cat', target: 'purred' });
 });
+
+test('GLUE RTE, MRPC, QQP and MNLI: the harness prompts and choices, gold = label as each dataset defines it', () => {
+  const cases = [
+    // RTE: 0 entailment -> "True", 1 not_entailment -> "False".
+    ['rte', { sentence1: 'No weapons were found in Iraq.', sentence2: 'Weapons were found in Iraq.', label: 1, idx: 4 }, 'No weapons were found in Iraq.\nQuestion: Weapons were found in Iraq. True or False?\nAnswer:', ['True', 'False'], 1],
+    // MRPC: 0 not_equivalent -> "no", 1 equivalent -> "yes".
+    ['mrpc', { sentence1: 'He said so.', sentence2: 'So he said.', label: 1, idx: 4 }, 'Sentence 1: He said so.\nSentence 2: So he said.\nQuestion: Do both sentences mean the same thing?\nAnswer:', ['no', 'yes'], 1],
+    // QQP: 0 not_duplicate -> "no", 1 duplicate -> "yes".
+    [
+      'qqp',
+      { question1: 'How do I cook rice?', question2: 'Why is the sky blue?', label: 0, idx: 4 },
+      'Question 1: How do I cook rice?\nQuestion 2: Why is the sky blue?\nQuestion: Do both questions ask the same thing?\nAnswer:',
+      ['no', 'yes'],
+      0,
+    ],
+  ] as const;
+  for (const [name, record, context, choices, gold] of cases) {
+    assert.deepEqual(parseHarnessTask(name, jsonl(record), `${name}.jsonl`), [{ id: '4', context, choices, gold }]);
+  }
+  // MNLI: 0 entailment -> "True", 1 neutral -> "Neither", 2 contradiction -> "False"; the
+  // hypothesis is stripped and ends with a period (utils.doc_to_text).
+  const mnli = parseHarnessTask(
+    'mnli',
+    jsonl({ premise: 'The cat slept all day. ', hypothesis: ' The cat was awake ', label: 2, idx: 0 }, { premise: 'A dog ran.', hypothesis: 'An animal ran.', label: 0, idx: 1 }),
+    'mnli.jsonl',
+  );
+  assert.deepEqual(mnli[0], {
+    id: '0',
+    context: 'The cat slept all day. \nQuestion: The cat was awake. True, False or Neither?\nAnswer:',
+    choices: ['True', 'Neither', 'False'],
+    gold: 2,
+  });
+  assert.equal((mnli[1] as { context: string }).context, 'A dog ran.\nQuestion: An animal ran. True, False or Neither?\nAnswer:');
+});
+
+test('GLUE lines that cannot be scored are refused with the file, line and field', () => {
+  const bad = [
+    ['qqp', jsonl({ question1: 'a?', question2: 'b?', label: 1 }, { question1: 'c?', label: 0 }), /qqp\.jsonl:2: field "question2" must be a string/],
+    ['rte', jsonl({ sentence1: 'a', sentence2: 'b', label: -1, idx: 0 }), /rte\.jsonl:1: field "label" is -1: GLUE test splits are unlabelled; evaluate the validation split/],
+    ['mnli', jsonl({ premise: 'a', hypothesis: 'b', label: 3 }), /mnli\.jsonl:1: field "label" = 3 is out of range for 3 choices/],
+    ['mrpc', jsonl({ sentence1: 'a', sentence2: 'b', label: 'yes' }), /mrpc\.jsonl:1: field "label" must be an integer/],
+  ] as const;
+  for (const [name, content, message] of bad) {
+    assert.throws(() => parseHarnessTask(name, content, `${name}.jsonl`), (error: unknown) => error instanceof TaskFileError && message.test(error.message));
+  }
+});
+
+test('Zorro rows (BabyLM export, BLiMP fields) become minimal pairs; a row without its bad sentence is refused', async () => {
+  const zorro = join(dir, 'agreement_subject_verb-across_prepositional_phrase.jsonl');
+  const row = { field: 'syntax', linguistic_term: 'agreement_subject_verb', UID: 'across_prepositional_phrase', simple_LM_method: true, lexically_identical: true };
+  await writeFile(zorro, jsonl({ ...row, sentence_good: 'The dog on the hill is big.', sentence_bad: 'The dog on the hill are big.', pair_id: 0 }));
+  const task = await loadHarnessTask('zorro', { evalFile: zorro });
+  assert.equal(task.kind, 'minimal-pair');
+  assert.equal(task.name, 'zorro');
+  assert.deepEqual(task.items, [{ id: '0', good: 'The dog on the hill is big.', bad: 'The dog on the hill are big.' }]);
+  assert.throws(
+    () => parseHarnessTask('zorro', jsonl({ ...row, sentence_good: 'a', sentence_bad: 'b', pair_id: 0 }, { ...row, sentence_good: 'c', pair_id: 1 }), 'zorro.jsonl'),
+    /zorro\.jsonl:2: field "sentence_bad" must be a string/,
+  );
+});

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { FakeModel } from './fake-model.test-helper.js';
+import { scoreTask } from './scoring.js';
 import { BUILTIN_TASK_NAMES, resolveTasks } from './task-specs.js';
 
 describe('resolveTasks', () => {
@@ -50,6 +52,69 @@ describe('resolveTasks', () => {
     assert.equal(errors.length, 2);
     assert.match(errors[0]!, /task "no-such-task" is not a task name or task file; accepted: builtin\/last-word/);
     assert.match(errors[1]!, /missing\.jsonl/);
+  });
+
+  it('resolves RTE (with its train split), MNLI and Zorro, simplifies them and scores them end to end', async () => {
+    const rteEval = write('rte-validation.jsonl', [
+      { sentence1: 'The cat sat on the mat.', sentence2: 'The cat sat.', label: 0, idx: 0 },
+      { sentence1: 'The dog ran to the park.', sentence2: 'The dog sat.', label: 1, idx: 1 },
+      { sentence1: 'The zebra sat on the mat.', sentence2: 'The zebra sat.', label: 0, idx: 2 },
+    ]);
+    const rteTrain = write('rte-train.jsonl', [{ sentence1: 'The dog sat on the mat.', sentence2: 'The dog sat.', label: 0, idx: 0 }]);
+    const mnli = write('mnli-validation_matched.jsonl', [
+      { premise: 'The cat sat.', hypothesis: 'The cat ran', label: 2, idx: 0 },
+      { premise: 'The zebra sat.', hypothesis: 'The zebra ran', label: 2, idx: 1 },
+    ]);
+    const zorro = write('zorro.jsonl', [
+      { sentence_good: 'The cat is on the mat.', sentence_bad: 'The cat are on the mat.', field: 'syntax', linguistic_term: 'agreement_subject_verb', UID: 'x', pair_id: 0 },
+      { sentence_good: 'The zebra is on the mat.', sentence_bad: 'The zebra are on the mat.', field: 'syntax', linguistic_term: 'agreement_subject_verb', UID: 'x', pair_id: 1 },
+    ]);
+    const vocabulary = new Set('the cat sat on mat dog ran to park is are question true false or neither answer'.split(' '));
+    const { tasks, errors } = await resolveTasks([`rte:${rteEval},${rteTrain}`, `mnli:${mnli}`, `zorro:${zorro}`], { vocabulary });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(
+      tasks.map((t) => [t.name, t.version, t.task.kind, t.task.items.map((i) => i.id)]),
+      [
+        ['rte', 'original', 'multiple-choice', ['0', '1', '2']],
+        ['rte', 'simplified', 'multiple-choice', ['0', '1']],
+        ['mnli', 'original', 'multiple-choice', ['0', '1']],
+        ['mnli', 'simplified', 'multiple-choice', ['0']],
+        ['zorro', 'original', 'minimal-pair', ['0', '1']],
+        ['zorro', 'simplified', 'minimal-pair', ['0']],
+      ],
+    );
+    assert.deepEqual(tasks[1]!.report?.oovWords, [{ word: 'zebra', items: 1 }]);
+    // A model that says " True" when the question (after any demonstrations) is about the cat,
+    // and prefers sentences with "is".
+    const model = new FakeModel(({ context, continuation }) => {
+      const question = context.split('\n\n').at(-1) as string;
+      const truth = question.includes('cat') ? ' True' : ' False';
+      if (continuation === ' True' || continuation === ' False') return { logprob: continuation === truth ? -1 : -2, isGreedy: false };
+      return { logprob: continuation.includes(' is ') ? -1 : -3, isGreedy: false };
+    });
+    const scored = await Promise.all(tasks.map(({ task }) => scoreTask(model, task)));
+    assert.deepEqual(
+      scored.map((result) => [result.task, result.n, result.acc]),
+      [
+        ['rte', 3, 2 / 3],
+        ['rte:simplified', 2, 1],
+        ['mnli', 2, 0.5], // " False" is right for the zebra only
+        ['mnli:simplified', 1, 0],
+        ['zorro', 2, 1],
+        ['zorro:simplified', 1, 1],
+      ],
+    );
+    // One demonstration from RTE's train split, formatted as the harness does.
+    model.requests.length = 0;
+    await scoreTask(model, tasks[0]!.task, { fewShot: { k: 1 } });
+    assert.equal(model.requests[0]!.context, 'The dog sat on the mat.\nQuestion: The dog sat. True or False?\nAnswer: True\n\nThe cat sat on the mat.\nQuestion: The cat sat. True or False?\nAnswer:');
+  });
+
+  it('reports a malformed harness line with its file and line', async () => {
+    const qqp = write('qqp-bad.jsonl', [{ question1: 'Is it?', question2: 'Is it so?', label: 1, idx: 0 }, { question1: 'Why?', label: 0, idx: 1 }]);
+    const { tasks, errors } = await resolveTasks([`qqp:${qqp}`]);
+    assert.deepEqual(tasks, []);
+    assert.deepEqual(errors, [`task "qqp:${qqp}": ${qqp}:2: field "question2" must be a string`]);
   });
 
   it('refuses a cap that is not a positive integer', async () => {
