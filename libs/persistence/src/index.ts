@@ -11,3 +11,4 @@ export { isDatabaseUnreachable, retryWhileUnreachable, type UnreachableRetryOpti
 export { MetricPointWriter, type MetricPointWriterOptions } from './metric-point-writer.js';
 export { listRuns, loadMetricCurve, type RunFilter, type RunSummary, type StepRange } from './run-queries.js';
 export { IdempotencyLedger, type LedgerOutcome } from './idempotency-ledger.js';
+export { startExperiment, type ExperimentAnnouncer } from './start-experiment.js';

@@ -1,10 +1,9 @@
 import type { ExperimentSpec } from '@downscale/contracts';
 import { connectNats, EventPublisher } from '@downscale/messaging';
-import { openDatabase } from '@downscale/persistence';
+import { openDatabase, startExperiment } from '@downscale/persistence';
 import { refitNow } from '../commands/fit.js';
 import type { StackOptions } from '../stack/options.js';
 import { experimentFinished, experimentSnapshot, statusLine, type ExperimentSnapshot } from './progress.js';
-import { startExperiment } from './start-experiment.js';
 import { experimentSummary } from './summary.js';
 
 export interface FollowOptions {

@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { eventSubjects, type ExperimentSpec } from '@downscale/contracts';
-import type { EventPublisher } from '@downscale/messaging';
-import { Experiment } from '@downscale/persistence';
+import { eventSubjects, type ExperimentCreated, type ExperimentSpec } from '@downscale/contracts';
 import type { DataSource } from 'typeorm';
+import { Experiment } from './entities/index.js';
+
+/**
+ * What announces an experiment: @downscale/messaging's EventPublisher fits. Only its shape is
+ * needed here, so that persistence stays free of NATS (and the dashboard, which loads both at
+ * run time, shares this code with the CLI).
+ */
+export interface ExperimentAnnouncer {
+  publish(subject: typeof eventSubjects.experimentCreated, payload: ExperimentCreated, meta: { id: string }): Promise<unknown>;
+}
 
 /** Key order fixed, so that equal specs compare equal however they were written. */
 function canonical(value: unknown): string {
@@ -20,10 +28,12 @@ function canonical(value: unknown): string {
  * Starts an experiment, or resumes the latest one with the same spec (unless `fresh`): its
  * finished work (content-hashed corpora and tokenizers, completed runs) is reused because
  * every step downstream is idempotent. Publishing experiment.created again is what resumes it.
+ * The row is stored before the event is published: if publishing fails, starting the same
+ * spec again finds the row and announces it.
  */
 export async function startExperiment(
   dataSource: DataSource,
-  publisher: EventPublisher,
+  publisher: ExperimentAnnouncer,
   spec: ExperimentSpec,
   { fresh = false } = {},
 ): Promise<{ experiment: Experiment; resumed: boolean }> {
