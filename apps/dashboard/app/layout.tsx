@@ -23,6 +23,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/curves">Curves</Link>
               <Link href="/scaling">Scaling</Link>
               <Link href="/evaluations">Evaluations</Link>
+              <Link href="/corpus">Corpus</Link>
             </nav>
           </div>
         </header>

@@ -89,7 +89,8 @@ export default async function OverviewPage() {
                   <td>{runs.ok ? stateCounts(runs.value, e.id) : '—'}</td>
                   <td className="small">
                     <Link href={`/curves?experiment=${encodeURIComponent(e.id)}`}>curves</Link> · <Link href={`/scaling?experiment=${encodeURIComponent(e.id)}`}>scaling</Link> ·{' '}
-                    <Link href={`/evaluations?experiment=${encodeURIComponent(e.id)}`}>evaluations</Link>
+                    <Link href={`/evaluations?experiment=${encodeURIComponent(e.id)}`}>evaluations</Link> ·{' '}
+                    <Link href={`/corpus?experiment=${encodeURIComponent(e.id)}`}>corpus</Link>
                   </td>
                 </tr>
               ))}

@@ -454,3 +454,58 @@ export function loadBaselines(): Promise<Loaded<BaselineRow[]>> {
     return rows.map((b) => ({ model: b.model, family: b.family, params: num(b.params), task: b.task, taskVersion: b.taskVersion, metric: b.metric, value: b.value }));
   });
 }
+
+export interface CorpusRow {
+  id: string;
+  source: string;
+  variant: string;
+  contentHash: string;
+  uri: string | null;
+  /** The vocabulary's name and size, for a simplified corpus. */
+  vocabulary: { name: string; wordCount: number } | null;
+  /** As the corpus service stored it (see lib/corpus-stats.ts). */
+  stats: unknown;
+  createdAt: string | null;
+  /** Runs of the experiment trained on it. */
+  runs: number;
+}
+
+/**
+ * The corpora an experiment's runs train on (a corpus is content-hashed and shared by every
+ * experiment with the same inputs, so the link is through the runs), simplified first.
+ */
+export function loadCorpora(experimentId: string): Promise<Loaded<CorpusRow[]>> {
+  return load('reading corpora', async (ds) => {
+    const { Corpus, Run } = await persistence();
+    const rows = await ds
+      .getRepository(Run)
+      .createQueryBuilder('run')
+      .select('run.corpusId', 'corpusId')
+      .addSelect('COUNT(*)', 'runs')
+      .where('run.experimentId = :experimentId', { experimentId })
+      .andWhere('run.corpusId IS NOT NULL')
+      .groupBy('run.corpusId')
+      .getRawMany<{ corpusId: string; runs: unknown }>();
+    if (rows.length === 0) return [];
+    const runsOf = new Map(rows.map((r) => [String(r.corpusId), Number(r.runs)]));
+    const corpora = await ds
+      .getRepository(Corpus)
+      .createQueryBuilder('corpus')
+      .leftJoinAndSelect('corpus.vocabulary', 'vocabulary')
+      .where('corpus.id IN (:...ids)', { ids: [...runsOf.keys()] })
+      .getMany();
+    return corpora
+      .map((c) => ({
+        id: c.id,
+        source: c.source,
+        variant: String(c.variant),
+        contentHash: c.contentHash,
+        uri: str(c.uri),
+        vocabulary: c.vocabulary ? { name: c.vocabulary.name, wordCount: c.vocabulary.wordCount } : null,
+        stats: parseJson<unknown>(c.stats, null),
+        createdAt: iso(c.createdAt),
+        runs: runsOf.get(c.id) ?? 0,
+      }))
+      .sort((a, b) => (a.variant === b.variant ? a.id.localeCompare(b.id) : a.variant === 'simplified' ? -1 : 1));
+  });
+}

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { eventSubjects } from '@downscale/contracts';
 import { connectNats, ensureStreams, EventPublisher, startNatsServer } from '@downscale/messaging';
-import { Baseline, Checkpoint, createDataSource, EvalResult, Experiment, MetricPoint, openDatabase, Run, ScalingFit } from '@downscale/persistence';
+import { Baseline, Checkpoint, Corpus, createDataSource, EvalResult, Experiment, MetricPoint, openDatabase, Run, ScalingFit, Vocabulary } from '@downscale/persistence';
 import { chromium } from 'playwright-core';
 
 const appDir = resolve(import.meta.dirname, '..');
@@ -48,6 +48,34 @@ const tokensPerStep = 1_024;
 /** The loss law the seeded runs follow: L = (xc / N)^alpha, regular text harder than simplified. */
 const law = { simplified: { xc: 1e12, alpha: 0.07 }, regular: { xc: 1e13, alpha: 0.075 } };
 const finalLoss = (run) => (law[run.variant].xc / run.nonEmbedding) ** law[run.variant].alpha;
+/** The corpora the grid trains on, with stats as the corpus service stores them (no span samples: it stores none). */
+const corpora = {
+  simplified: {
+    id: 'corpus-simplified-test',
+    stats: {
+      documentsIn: 200,
+      documentsOut: 150,
+      documentRetention: 0.75,
+      wordsIn: 100_000,
+      wordsOut: 41_000,
+      wordRetention: 0.41,
+      spans: 900,
+      oovWordsOut: 123,
+      oovRate: 0.003,
+      spanLengths: { meanWords: 45.6, maxWords: 140, bins: [{ minWords: 32, maxWords: 63, spans: 700 }, { minWords: 64, maxWords: 127, spans: 190 }, { minWords: 128, maxWords: 255, spans: 10 }] },
+      types: 3_100,
+      typeTokenRatio: 0.0756,
+      zipfCoefficient: -1.04,
+      wordCountsExact: true,
+      topOovWords: [{ word: 'quasar', count: 40 }, { word: 'xylophone', count: 17 }, { word: 'zeppelin', count: 9 }],
+      oovCountsExact: true,
+      filter: { minWords: 32, maxOovFraction: 0.01, fromSentenceStart: true },
+      tokens: 52_000,
+      tokenizer: { vocabSize: 2_048 },
+    },
+  },
+  regular: { id: 'corpus-regular-test', stats: { documents: 90, words: 41_000, budget: { unit: 'words', limit: 41_000 }, used: 41_000, budgetReached: true, tokens: 50_000 } },
+};
 
 function freePort() {
   return new Promise((resolvePort, reject) => {
@@ -105,6 +133,12 @@ async function seed(database) {
     await experiments.save(
       experiments.create({ id: hostile.id, name: hostile.name, preset: 'custom', spec: { name: hostile.name }, state: 'created', createdAt: new Date('2001-01-01T00:00:00Z') }),
     );
+    const vocabularies = ds.getRepository(Vocabulary);
+    const vocabulary = await vocabularies.save(vocabularies.create({ name: 'default', source: 'default', wordCount: 20_000, contentHash: 'c'.repeat(64) }));
+    const corpusRows = ds.getRepository(Corpus);
+    for (const [variant, corpus] of Object.entries(corpora)) {
+      await corpusRows.save(corpusRows.create({ id: corpus.id, source: 'bundled', variant, contentHash: corpus.id.padEnd(64, '0'), vocabularyId: variant === 'simplified' ? vocabulary.id : null, uri: `artifact://corpora/${corpus.id}`, stats: corpus.stats }));
+    }
     const runs = ds.getRepository(Run);
     const now = Date.now();
     await runs.save([
@@ -118,6 +152,7 @@ async function seed(database) {
           paramsTotal: r.params,
           paramsNonEmbedding: r.nonEmbedding,
           variant: r.variant,
+          corpusId: corpora[r.variant].id,
           seed: 0,
           state: 'completed',
           backend: 'tensorflow',
@@ -485,6 +520,19 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
       assert.deepEqual(await blimp.locator('.reference text').allTextContents(), ['chance 50%', 'pythia-70m (70.4M) 81%']);
       await shot('evaluations');
 
+      // Corpus: reached from the nav; both corpora with their stored statistics.
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Corpus' }).click();
+      await page.waitForURL('**/corpus');
+      const simplified = page.locator(`[data-corpus-id="${corpora.simplified.id}"]`);
+      assert.match(await simplified.locator('[data-figure="Words"]').textContent(), /^41,000 of 100,000$/);
+      assert.match(await simplified.getByTestId('corpus-figures').textContent(), /word retention 41\.0%.*OOV rate0\.30%/s);
+      assert.deepEqual(await simplified.getByTestId('oov-words').locator('mark').allTextContents(), ['quasar', 'xylophone', 'zeppelin']);
+      assert.equal(await simplified.locator(`[data-testid="zipf-${corpora.simplified.id}"] [data-series] circle`).count(), 3, 'a Zipf point per OOV word');
+      assert.equal(await simplified.getByTestId('span-lengths').locator('tbody tr').count(), 3);
+      assert.match(await simplified.getByTestId('not-stored').textContent(), /samples of spans/);
+      assert.match(await page.locator(`[data-corpus-id="${corpora.regular.id}"] [data-figure="Budget"]`).textContent(), /41,000 of 41,000 words/);
+      await shot('corpus');
+
       assert.deepEqual(pageErrors, [], 'the pages run without script errors');
     } finally {
       await browser.close();
@@ -555,6 +603,7 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
         '/curves': /No runs yet: start the demo experiment with <code>npm start<\/code>/,
         '/scaling': /No experiments yet: start the demo with <code>npm start<\/code>/,
         '/evaluations': /No experiments yet: start the demo with <code>npm start<\/code>/,
+        '/corpus': /No experiments yet: start the demo with <code>npm start<\/code>/,
         '/runs/no-such-run': /There is no such page/,
       };
       for (const [path, text] of Object.entries(expected)) {
@@ -578,7 +627,7 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
       assert.equal(report.checks.database.ok, false);
       assert.ok(report.checks.database.detail.length > 0);
 
-      for (const path of ['/', '/runs', '/curves', '/scaling', '/evaluations', `/runs/${runIds[0]}`]) {
+      for (const path of ['/', '/runs', '/curves', '/scaling', '/evaluations', '/corpus', `/runs/${runIds[0]}`]) {
         const page = await get(broken.base, path);
         assert.equal(page.status, 200, `${path}: ${broken.log()}`);
         assert.match(page.body, /could not be read from the database/, path);
@@ -646,6 +695,8 @@ describe('dashboard on PostgreSQL (next start)', { timeout: 180_000 }, () => {
     assert.equal([...scaling.body.matchAll(/data-fit-id=/g)].length, 2);
     assert.equal([...scaling.body.matchAll(/<circle /g)].length, gridRuns.length + 2, 'a point per run, and the two legend markers');
 
+    const corpus = (await get(dashboard.base, '/corpus')).body.replaceAll('<!-- -->', '');
+    assert.match(corpus, /data-figure="OOV rate">0\.30%</, 'the corpus view reads the stats from PostgreSQL');
     const evaluations = await get(dashboard.base, '/evaluations');
     assert.equal([...evaluations.body.matchAll(/data-state="done"/g)].length, gridRuns.length * 4 - 1);
     assert.equal([...evaluations.body.matchAll(/data-state="pending"/g)].length, 1);
