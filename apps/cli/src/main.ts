@@ -197,11 +197,11 @@ program
   .option('--tokenizer <file>', 'tokenizer.json (default: the one beside the checkpoint or in the model folder)')
   .requiredOption(
     '--task <spec...>',
-    `builtin/last-word, builtin/book-cloze, builtin/next-sentence, builtin (all three), <harness task>:<eval.jsonl>[,<train.jsonl>] (harness tasks: ${HARNESS_TASK_NAMES.join(', ')}) or a generic multiple-choice .jsonl`,
+    `builtin/last-word, builtin/book-cloze, builtin/next-sentence, builtin (all three), <harness task>:<eval.jsonl>[,<train.jsonl>] (harness tasks: ${HARNESS_TASK_NAMES.join(', ')}) or a generic multiple-choice .jsonl; any of them followed by @k: k-shot (overrides --fewshot)`,
   )
   .option('--vocab <file|default>', 'also score each task\'s version simplified to this vocabulary')
   .option('--max-items <n>', 'score only the first n items of each task', numberFlag('--max-items', { integer: true, min: 1 }))
-  .option('--fewshot <k>', 'demonstrations from the task\'s train split', numberFlag('--fewshot', { integer: true, min: 0 }), 0)
+  .option('--fewshot <k>', 'demonstrations from the task\'s train split (minimal pairs stay zero-shot)', numberFlag('--fewshot', { integer: true, min: 0 }), 0)
   .option('--backend <name>', 'tensorflow, webgpu, wasm or cpu (default: the fastest present)')
   .option('--json', 'print one JSON object per task version and line')
   .option('--details', 'with --json: each item\'s summed log-likelihood per choice (natural log), prediction and gold')

@@ -131,7 +131,7 @@ export class CheckpointEvaluator implements OnApplicationBootstrap {
             continue;
           }
           // One task that cannot be scored does not hold up the others.
-          const result = await scoreTask(languageModel, task).catch((error: unknown) => {
+          const result = await scoreTask(languageModel, task, { fewShot: { k: resolved.fewShot } }).catch((error: unknown) => {
             if (signal?.aborted) throw error;
             errors.push(`task "${resolved.name}" (${resolved.version}) could not be scored: ${(error as Error).message}`);
             return undefined;

@@ -11,7 +11,7 @@ export type EvalRow = Pick<EvalResult, 'id' | 'createdAt' | 'checkpointId' | 'ta
 
 const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
-/** The settings that change results (not the batch size): stored with each result. */
+/** The settings that change results (not the batch size): stored with each result. A task's few-shot k is in its name and task hash. */
 export function settingsHash(settings: EvaluatorSettings): string {
   return sha256({ scoring: 'lm-evaluation-harness/loglikelihood', fewShot: 0, maxItems: settings.maxItems, heldOutBytes: settings.heldOutBytes });
 }
@@ -45,7 +45,8 @@ export function resultRow(checkpointId: string, resolved: ResolvedTask, result: 
       ...kindDetails,
       ...(tooLong > 0 ? { tooLong } : {}),
       ...(resolved.report ? { filter: { total: resolved.report.total, kept: resolved.report.kept, dropped: resolved.report.dropped } } : {}),
-      taskHash: sha256({ items: resolved.task.items, format: resolved.task.format }),
+      // A zero-shot task keeps the hash it had before few-shot specs existed.
+      taskHash: sha256({ items: resolved.task.items, format: resolved.task.format, ...(resolved.fewShot > 0 ? { fewShot: resolved.fewShot, train: resolved.task.train } : {}) }),
       settingsHash: settings,
     },
   };

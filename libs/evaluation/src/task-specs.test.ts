@@ -104,10 +104,38 @@ describe('resolveTasks', () => {
         ['zorro:simplified', 1, 1],
       ],
     );
-    // One demonstration from RTE's train split, formatted as the harness does.
-    model.requests.length = 0;
-    await scoreTask(model, tasks[0]!.task, { fewShot: { k: 1 } });
+    assert.ok(tasks.every((t) => t.fewShot === 0));
+  });
+
+  it('scores "<spec>@k" k-shot from the train split, under its own name; refuses k-shot pairs and too small train splits', async () => {
+    const rteEval = write('rte-dev.jsonl', [{ sentence1: 'The cat sat on the mat.', sentence2: 'The cat sat.', label: 0, idx: 0 }]);
+    const rteTrain = write('rte-train-1.jsonl', [{ sentence1: 'The dog sat on the mat.', sentence2: 'The dog sat.', label: 0, idx: 0 }]);
+    const zorro = write('zorro-pairs.jsonl', [{ sentence_good: 'The cat is here.', sentence_bad: 'The cat are here.', pair_id: 0 }]);
+    const vocabulary = new Set('the cat sat on mat dog question true or false answer'.split(' '));
+    const rte = `rte:${rteEval},${rteTrain}`;
+    const { tasks, errors } = await resolveTasks([rte, `${rte}@1`, `${rte}@2`, `zorro:${zorro}@1`, `rte:${rteEval}@1`], { vocabulary });
+    assert.deepEqual(
+      tasks.map((t) => [t.name, t.version, t.fewShot]),
+      [
+        ['rte', 'original', 0],
+        ['rte', 'simplified', 0],
+        ['rte@1', 'original', 1],
+        ['rte@1', 'simplified', 1],
+      ],
+    );
+    assert.equal(errors.length, 5);
+    assert.match(errors[0]!, /^task "rte@2" \(original\): 2 demonstrations asked, but its train split has 1 items; give a train split of at least 2 items/);
+    assert.match(errors[2]!, /^task "zorro:.*zorro-pairs\.jsonl@1": minimal pairs are scored zero-shot .*; drop the @1$/);
+    assert.match(errors[3]!, /^task "rte@1" \(original\): 1 demonstrations asked, but its train split has 0 items/);
+    // One demonstration, formatted as the harness does: "context target", a blank line, the item.
+    const model = new FakeModel(() => ({ logprob: -1, isGreedy: false }));
+    const { task, fewShot } = tasks[3]!;
+    await scoreTask(model, task, { fewShot: { k: fewShot } });
     assert.equal(model.requests[0]!.context, 'The dog sat on the mat.\nQuestion: The dog sat. True or False?\nAnswer: True\n\nThe cat sat on the mat.\nQuestion: The cat sat. True or False?\nAnswer:');
+    // The default k of specs without "@k" (downscale eval --fewshot); pairs stay zero-shot.
+    const defaulted = await resolveTasks([rte, `zorro:${zorro}`], { fewShot: 1 });
+    assert.deepEqual(defaulted.errors, []);
+    assert.deepEqual(defaulted.tasks.map((t) => [t.name, t.fewShot]), [['rte@1', 1], ['zorro', 0]]);
   });
 
   it('reports a malformed harness line with its file and line', async () => {

@@ -12,6 +12,13 @@
  * Each resolves to its original version and, given a vocabulary, its simplified version
  * (the same items filtered by the whole-example rule). `maxItems` keeps the first items of
  * each version (the built-in tasks are shuffled with their seed when made).
+ *
+ * Any spec may end in `@k` (e.g. `rte:dev.jsonl,train.jsonl@5`): score it k-shot, with k
+ * demonstrations per item drawn from the task's train split (see few-shot.ts); such a task
+ * is named `<name>@k` in results, so the zero- and few-shot versions of a task sit side by
+ * side. Without `@k` a spec gets `options.fewShot` (default 0). Minimal pairs are always
+ * zero-shot (as the harness's BLiMP); `@k` on one is refused, as is a version whose train
+ * split has fewer than k items.
  */
 import { bundledBuiltinTasks, bundledSimplifiedBuiltinTasks } from './bundled-tasks.js';
 import type { BuiltinTasks } from './builtin-tasks.js';
@@ -30,6 +37,8 @@ export interface ResolvedTask {
   readonly name: string;
   readonly version: TaskVersionName;
   readonly task: Task;
+  /** Demonstrations per item, drawn from `task.train` (0: zero-shot). */
+  readonly fewShot: number;
   /** How the vocabulary filter changed it (simplified versions). */
   readonly report?: VocabularyFilterReport;
 }
@@ -39,6 +48,8 @@ export interface TaskSpecOptions {
   readonly maxItems?: number;
   /** When given, each task is resolved in its simplified version too. */
   readonly vocabulary?: ReadonlySet<string>;
+  /** Demonstrations per item for specs without `@k` (default 0); minimal pairs stay zero-shot. */
+  readonly fewShot?: number;
 }
 
 export interface ResolvedTasks {
@@ -47,7 +58,7 @@ export interface ResolvedTasks {
   readonly errors: string[];
 }
 
-const ACCEPTED = `accepted: ${BUILTIN_TASK_NAMES.join(', ')}, builtin (all three), <harness task>:<eval.jsonl>[,<train.jsonl>] (harness tasks: ${HARNESS_TASK_NAMES.join(', ')}), or a generic multiple-choice .jsonl file`;
+const ACCEPTED = `accepted: ${BUILTIN_TASK_NAMES.join(', ')}, builtin (all three), <harness task>:<eval.jsonl>[,<train.jsonl>] (harness tasks: ${HARNESS_TASK_NAMES.join(', ')}), or a generic multiple-choice .jsonl file, each optionally followed by @k for k-shot scoring`;
 
 function cap(task: Task, maxItems: number | undefined): Task {
   return maxItems === undefined || task.items.length <= maxItems ? task : ({ ...task, items: task.items.slice(0, maxItems) } as Task);
@@ -74,30 +85,67 @@ async function loadFileTask(spec: string): Promise<Task | undefined> {
   return undefined;
 }
 
+interface TaskSpec {
+  readonly spec: string;
+  /** Demonstrations per item; `explicit` when the spec said `@k`. */
+  readonly k: number;
+  readonly explicit: boolean;
+}
+
+function parseSpecs(specs: readonly string[], fewShot: number): TaskSpec[] {
+  const parsed = specs.flatMap((text): TaskSpec[] => {
+    const match = /^(.+)@(\d+)$/.exec(text);
+    const spec = match ? (match[1] as string) : text;
+    const k = match ? Number(match[2]) : fewShot;
+    return (spec === 'builtin' ? BUILTIN_TASK_NAMES : [spec]).map((name) => ({ spec: name, k, explicit: match !== null }));
+  });
+  return [...new Map(parsed.map((entry) => [`${entry.spec}@${entry.k}`, entry])).values()];
+}
+
 /** Resolves task specs (duplicates once) into task versions, collecting what fails. */
 export async function resolveTasks(specs: readonly string[], options: TaskSpecOptions = {}): Promise<ResolvedTasks> {
-  const { maxItems, vocabulary } = options;
+  const { maxItems, vocabulary, fewShot = 0 } = options;
   if (maxItems !== undefined && !(Number.isInteger(maxItems) && maxItems > 0)) {
     throw new Error(`task items: maxItems must be a positive integer, got ${maxItems}`);
   }
-  const names = [...new Set(specs.flatMap((spec) => (spec === 'builtin' ? [...BUILTIN_TASK_NAMES] : [spec])))];
+  if (!(Number.isInteger(fewShot) && fewShot >= 0)) throw new Error(`task specs: fewShot must be a non-negative integer, got ${fewShot}`);
+  const parsed = parseSpecs(specs, fewShot);
   const tasks: ResolvedTask[] = [];
   const errors: string[] = [];
-  const builtinNames = names.filter((name): name is BuiltinTaskName => (BUILTIN_TASK_NAMES as readonly string[]).includes(name));
-  if (builtinNames.length > 0) {
+  /** Adds a task's versions, k-shot where it applies and its train split allows. */
+  const add = ({ spec, k: asked, explicit }: TaskSpec, versions: readonly Omit<ResolvedTask, 'fewShot'>[]) => {
+    const minimalPairs = versions.some(({ task }) => task.kind === 'minimal-pair');
+    if (minimalPairs && explicit && asked > 0) {
+      errors.push(`task "${spec}@${asked}": minimal pairs are scored zero-shot (a sentence pair has no demonstrations); drop the @${asked}`);
+      return;
+    }
+    const k = minimalPairs ? 0 : asked;
+    for (const version of versions) {
+      const name = k > 0 ? `${version.name}@${k}` : version.name;
+      const train = version.task.train?.length ?? 0;
+      if (train < k) {
+        errors.push(`task "${name}" (${version.version}): ${k} demonstrations asked, but its train split has ${train} items; give a train split of at least ${k} items (<task>:<eval.jsonl>,<train.jsonl>) or lower k`);
+        continue;
+      }
+      tasks.push({ ...version, name, fewShot: k });
+    }
+  };
+  const builtinSpecs = parsed.filter(({ spec }) => (BUILTIN_TASK_NAMES as readonly string[]).includes(spec));
+  if (builtinSpecs.length > 0) {
     const items = { ...(maxItems === undefined ? {} : { items: maxItems }) };
     const original = bundledBuiltinTasks(items);
     const simplified = vocabulary ? bundledSimplifiedBuiltinTasks(vocabulary, items) : undefined;
-    for (const name of builtinNames) {
-      tasks.push({ name, version: 'original', task: builtinTask(original, name) });
-      if (simplified) {
-        const index = BUILTIN_TASK_NAMES.indexOf(name);
-        const report = simplified.reports[index];
-        tasks.push({ name, version: 'simplified', task: builtinTask(simplified.tasks, name), ...(report ? { report } : {}) });
-      }
+    for (const parsedSpec of builtinSpecs) {
+      const name = parsedSpec.spec as BuiltinTaskName;
+      const report = simplified?.reports[BUILTIN_TASK_NAMES.indexOf(name)];
+      add(parsedSpec, [
+        { name, version: 'original', task: builtinTask(original, name) },
+        ...(simplified ? [{ name, version: 'simplified' as const, task: builtinTask(simplified.tasks, name), ...(report ? { report } : {}) }] : []),
+      ]);
     }
   }
-  for (const spec of names.filter((name) => !(BUILTIN_TASK_NAMES as readonly string[]).includes(name))) {
+  for (const parsedSpec of parsed.filter(({ spec }) => !(BUILTIN_TASK_NAMES as readonly string[]).includes(spec))) {
+    const { spec } = parsedSpec;
     const loaded = await loadFileTask(spec).catch((error: unknown) => {
       errors.push(`task "${spec}": ${(error as Error).message}`);
       return null;
@@ -108,11 +156,11 @@ export async function resolveTasks(specs: readonly string[], options: TaskSpecOp
       continue;
     }
     const name = loaded.name;
-    tasks.push({ name, version: 'original', task: cap(loaded, maxItems) });
-    if (vocabulary) {
-      const { task, report } = simplifyTask(loaded, vocabulary);
-      tasks.push({ name, version: 'simplified', task: cap(task, maxItems), report });
-    }
+    const filtered = vocabulary ? simplifyTask(loaded, vocabulary) : undefined;
+    add(parsedSpec, [
+      { name, version: 'original', task: cap(loaded, maxItems) },
+      ...(filtered ? [{ name, version: 'simplified' as const, task: cap(filtered.task, maxItems), report: filtered.report }] : []),
+    ]);
   }
   return { tasks, errors };
 }

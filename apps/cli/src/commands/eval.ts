@@ -43,7 +43,7 @@ async function loadModel(flags: EvalFlags): Promise<LlamaModel> {
 export async function evaluate(flags: EvalFlags): Promise<EvalReport[]> {
   if ((flags.checkpoint === undefined) === (flags.model === undefined)) throw new Error('eval needs exactly one of --checkpoint <file> or --model <hf-dir>');
   const vocabulary = flags.vocab ? (await resolveVocabulary(flags.vocab)).words : undefined;
-  const { tasks, errors } = await resolveTasks(flags.task, { ...(flags.maxItems ? { maxItems: flags.maxItems } : {}), ...(vocabulary ? { vocabulary } : {}) });
+  const { tasks, errors } = await resolveTasks(flags.task, { ...(flags.maxItems ? { maxItems: flags.maxItems } : {}), ...(vocabulary ? { vocabulary } : {}), fewShot: flags.fewshot });
   if (errors.length > 0) throw new Error(errors.join('\n'));
   await selectBackend(flags.backend);
   const tokenizer = await loadTokenizer(tokenizerPath(flags));
@@ -60,7 +60,7 @@ export async function evaluate(flags: EvalFlags): Promise<EvalReport[]> {
         process.stderr.write(`${resolved.name} (${resolved.version}): ${dropped.length} item(s) left out, a continuation is longer than the model's ${model.maxInputLength} tokens: ${dropped.slice(0, 5).join(', ')}${dropped.length > 5 ? ', ...' : ''}\n`);
       }
       if (task.items.length === 0) continue;
-      const result = await scoreTask(languageModel, task, { fewShot: { k: flags.fewshot } });
+      const result = await scoreTask(languageModel, task, { fewShot: { k: resolved.fewShot } });
       reports.push({ task: resolved.name, version: resolved.version, result });
     }
     return reports;
