@@ -13,7 +13,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  serverExternalPackages: ['typeorm', 'better-sqlite3', 'pg', 'reflect-metadata', '@downscale/persistence', '@downscale/messaging', '@nats-io/transport-node', '@nats-io/nats-core', '@nats-io/jetstream'],
+  serverExternalPackages: ['typeorm', 'better-sqlite3', 'pg', 'reflect-metadata', '@downscale/persistence', '@downscale/messaging', '@downscale/experiments', '@nats-io/transport-node', '@nats-io/nats-core', '@nats-io/jetstream'],
   images: { unoptimized: true },
   // The workspace packages live above this folder (npm workspaces, one lockfile at the root).
   turbopack: { root: repoRoot },

@@ -1,7 +1,9 @@
 import Link from 'next/link';
 import { databaseTarget, loadExperiments, loadRuns, type RunTableRow } from '../lib/database';
 import { formatDate, formatText } from '../lib/format';
+import { single, type SearchParams } from '../lib/runs-view';
 import { checkServices, type ServiceHealth } from '../lib/services';
+import { writePolicy } from '../lib/writes';
 import { Badge, Empty, ErrorBox, noExperimentsYet, RunsTable } from './components';
 
 export const dynamic = 'force-dynamic';
@@ -39,9 +41,13 @@ function stateCounts(runs: RunTableRow[], experimentId: string): string {
   return [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
 }
 
-export default async function OverviewPage() {
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const params = await searchParams;
   const [health, experiments, runs] = await Promise.all([checkServices(), loadExperiments(), loadRuns()]);
   const target = databaseTarget();
+  // After the create-experiment form: which experiment it created (or resumed).
+  const createdId = single(params, 'created') ?? single(params, 'resumed');
+  const created = createdId && experiments.ok ? experiments.value.find((e) => e.id === createdId) : undefined;
   return (
     <>
       <h1>Overview</h1>
@@ -55,8 +61,20 @@ export default async function OverviewPage() {
       </div>
 
       <h2>Experiments</h2>
+      {created && (
+        <p className="notice" role="status" data-testid="created-notice">
+          Experiment <strong>{created.name}</strong> {single(params, 'resumed') ? 'resumed' : 'created'} and announced to the services: the corpus service
+          prepares its corpora, then its runs are queued.
+        </p>
+      )}
       <p className="muted small">
         Database: {target.kind} <span className="mono">{target.display}</span>
+        {writePolicy().allowed && (
+          <>
+            {' '}
+            · <Link href="/experiments/new">New experiment</Link>
+          </>
+        )}
       </p>
       {!experiments.ok ? (
         <ErrorBox title="The experiments could not be read from the database">{experiments.error}</ErrorBox>

@@ -539,6 +539,63 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
     }
   });
 
+  test('the form creates an experiment: stored, listed, and announced on NATS; a bad one stores nothing', async () => {
+    const announced = [];
+    const subscription = publisherConnection.subscribe(eventSubjects.experimentCreated, { callback: (_error, msg) => announced.push(JSON.parse(msg.string())) });
+    await publisherConnection.flush();
+    const countExperiments = async () => {
+      const ds = await openDatabase({ sqlitePath: join(tmp, 'downscale.sqlite'), migrate: 'none' });
+      try {
+        return await ds.getRepository(Experiment).count();
+      } finally {
+        await ds.destroy();
+      }
+    };
+    const before = await countExperiments();
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+      await page.goto(dashboard.base);
+      await page.getByRole('link', { name: 'New experiment' }).click();
+      await page.waitForURL('**/experiments/new');
+      await page.getByRole('link', { name: 'paper', exact: true }).click();
+      await page.waitForURL('**/experiments/new?preset=paper');
+      assert.equal(await page.getByLabel('Token budget per run').inputValue(), '2100000000', 'the paper preset fills the form');
+      await page.getByRole('link', { name: 'demo', exact: true }).click();
+      await page.waitForURL('**/experiments/new?preset=demo');
+
+      // A hidden size of 0: the contract's error next to the field, nothing stored or announced.
+      await page.getByLabel('Name', { exact: true }).fill('made with the form');
+      await page.getByLabel('Hidden sizes').fill('16, 0');
+      await page.getByRole('button', { name: 'Create experiment' }).click();
+      const error = page.locator('.field-error[data-field="grid.hiddenSizes"]');
+      await error.waitFor();
+      assert.match(await error.textContent(), /^item 2: /);
+      assert.equal(await page.getByLabel('Hidden sizes').getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'made with the form', 'the form keeps what was typed');
+      await page.screenshot({ path: join(resultsDir, 'new-experiment-error.png'), fullPage: true });
+      assert.equal(await countExperiments(), before);
+
+      await page.getByLabel('Hidden sizes').fill('16, 32');
+      await page.getByRole('button', { name: 'Create experiment' }).click();
+      await page.waitForURL(/\/\?created=/);
+      const id = new URL(page.url()).searchParams.get('created');
+      assert.match(await page.getByTestId('created-notice').textContent(), /made with the form/);
+      const row = page.locator(`[data-testid="experiments-table"] tr[data-experiment-id="${id}"]`);
+      assert.match(await row.textContent(), /made with the form.*demo.*created/s);
+      await page.screenshot({ path: join(resultsDir, 'new-experiment-created.png'), fullPage: true });
+      assert.equal(await countExperiments(), before + 1);
+      await publisherConnection.flush();
+      assert.equal(announced.length, 1, 'experiment.created published once');
+      assert.equal(announced[0].payload.experimentId, id);
+      assert.deepEqual(announced[0].payload.spec.grid.hiddenSizes, [16, 32]);
+      assert.equal(announced[0].payload.spec.contextLength, 64, "the demo preset's settings the form does not show");
+    } finally {
+      subscription.unsubscribe();
+      await browser.close();
+    }
+  });
+
   test('a new metric point appears without reload, also after NATS restarts', async () => {
     const browser = await launchBrowser();
     const ds = await openDatabase({ sqlitePath: join(tmp, 'downscale.sqlite'), migrate: 'verify' }).catch(async (error) => {
@@ -595,8 +652,11 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
   test('an empty database: every view says what to do', async () => {
     const empty = join(tmp, 'empty.sqlite');
     await (await openDatabase({ sqlitePath: empty, migrate: 'run' })).destroy();
-    const fresh = await startDashboard({ DOWNSCALE_SQLITE_PATH: empty, DOWNSCALE_SERVICE_URLS: serviceUrls, NATS_URL: nats.url });
+    const fresh = await startDashboard({ DOWNSCALE_SQLITE_PATH: empty, DOWNSCALE_SERVICE_URLS: serviceUrls, NATS_URL: nats.url, DASHBOARD_ALLOW_WRITES: '0' });
     try {
+      const form = await get(fresh.base, '/experiments/new');
+      assert.match(form.body, /This dashboard only reads/, 'with writes off there is no form');
+      assert.doesNotMatch(form.body, /<form/);
       const expected = {
         '/': /No experiments yet: start the demo with <code>npm start<\/code>/,
         '/runs': /No runs yet: start the demo experiment with <code>npm start<\/code>/,
