@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { cpus } from 'node:os';
 import { LlamaModel, Rng, Trainer, batchFromBlocks, embeddingLookup, matMul, flopsPerToken, countParameters, selectBackend, tf } from '../libs/model/dist/index.js';
+import { performance } from 'node:perf_hooks';
 
 const { values: args } = parseArgs({
   options: {

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { cpus } from 'node:os';
 import { Rng, selectBackend } from '../libs/model/dist/index.js';
 import { TokenDataset, planRun, trainRun } from '../libs/training/dist/index.js';
+import { performance } from 'node:perf_hooks';
 
 const { values: args } = parseArgs({
   options: {
