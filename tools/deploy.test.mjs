@@ -27,7 +27,7 @@ const overlayNames = ['dev', 'prod'];
 const namespaces = { dev: 'downscale-dev', prod: 'downscale' };
 const serviceNames = ['corpus', 'trainer', 'evaluator', 'scaling'];
 /** Every Secret the manifests may reference, each documented in deploy/README.md. */
-const knownSecrets = ['downscale-database', 'downscale-nats', 'downscale-oauth2-proxy', 'downscale-postgres', 'downscale-dashboard-tls'];
+const knownSecrets = ['downscale-database', 'downscale-database-owner', 'downscale-nats', 'downscale-oauth2-proxy', 'downscale-postgres', 'downscale-dashboard-tls'];
 const deployReadme = readFileSync(join(root, 'deploy/README.md'), 'utf8');
 
 function which(command) {
@@ -264,13 +264,14 @@ describe('deploy: invariants', () => {
       for (const [service, url] of Object.entries(urls)) assert.equal(url, `http://${service}:8080`);
     });
 
-    it(`${name}: the migrations Job runs \`downscale migrate\` on the database`, () => {
+    it(`${name}: the migrations Job runs \`downscale migrate\` as the schema's owner and grants the services' role row access only`, () => {
       const job = find(objects, 'Job', 'downscale-migrate');
       assert.ok(job, 'the migrations Job');
       const c = podSpec(job).containers[0];
       assert.match(c.image, /\/?cli[:@]/);
       assert.deepEqual(c.args, ['migrate']);
-      assert.deepEqual(c.env.find((e) => e.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef, { name: 'downscale-database', key: 'url' });
+      assert.deepEqual(c.env.find((e) => e.name === 'DATABASE_URL')?.valueFrom?.secretKeyRef, { name: 'downscale-database-owner', key: 'url' });
+      assert.equal(c.env.find((e) => e.name === 'DOWNSCALE_SERVICE_ROLE')?.value, 'downscale_app');
       assert.equal(job.spec.template.metadata.labels['downscale.io/database-client'], 'true');
     });
 

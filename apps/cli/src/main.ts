@@ -59,8 +59,10 @@ withStackFlags(program.command('up'))
 withStackFlags(program.command('migrate'))
   .description('apply pending database migrations (or --revert the last one)')
   .option('--revert', 'revert the most recent migration')
-  .action(async (flags: StackFlags & { revert?: boolean }) => {
-    process.stdout.write(`${await migrate(resolveStackOptions(flags), flags.revert === true)}\n`);
+  .option('--grant-to <role>', "PostgreSQL role the services connect as: gets row access to every table, no DDL (default $DOWNSCALE_SERVICE_ROLE)")
+  .action(async (flags: StackFlags & { revert?: boolean; grantTo?: string }) => {
+    const role = flags.grantTo ?? (process.env.DOWNSCALE_SERVICE_ROLE || undefined);
+    process.stdout.write(`${await migrate(resolveStackOptions(flags), flags.revert === true, role)}\n`);
   });
 
 withStackFlags(program.command('status'))

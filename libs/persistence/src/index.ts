@@ -6,6 +6,7 @@ export * from './entities/index.js';
 export { migrations } from './migrations/index.js';
 export { createDataSource, defaultSqlitePath, type DatabaseOptions } from './data-source.js';
 export { openDatabase, revertLastMigration, type MigrationMode, type OpenDatabaseOptions } from './open-database.js';
+export { grantServiceRole } from './service-role.js';
 export { runInTransaction } from './transactions.js';
 export { isDatabaseUnreachable, retryWhileUnreachable, type UnreachableRetryOptions } from './unreachable.js';
 export { MetricPointWriter, type MetricPointWriterOptions } from './metric-point-writer.js';
