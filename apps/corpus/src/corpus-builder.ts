@@ -32,7 +32,8 @@ async function* texts(file: string): AsyncGenerator<string> {
 /**
  * Builds one corpus variant in `dir` (resuming an interrupted build there): the simplified
  * spans or the capped regular documents, a BPE tokenizer trained on them, and the corpus
- * as token ids (each text followed by `</s>`) for the trainer.
+ * as token ids (each text followed by `</s>`) for the trainer. An aborted `signal` stops it
+ * between shards and between phases (rejecting); what is finished stays in `dir` for the next build.
  */
 export async function buildCorpus(
   job: CorpusJob,
@@ -77,8 +78,10 @@ export async function buildCorpus(
     stats = { ...result.stats };
     counts = { documentsIn: result.stats.documents, documentsOut: result.stats.documents, wordsIn: result.stats.words, wordsOut: result.stats.words };
   }
+  options.signal?.throwIfAborted();
   options.onProgress?.({ phase: 'tokenizer', documentsRead: counts.documentsOut });
   const tokenizer = await trainBpe(texts(textFile), { vocabSize: job.tokenizerVocabSize });
+  options.signal?.throwIfAborted();
   options.onProgress?.({ phase: 'tokenizing', documentsRead: counts.documentsOut });
   const tokens = await writeTokenFile(join(dir, TOKENS_FILE), tokenizer, texts(textFile));
   return { stats, ...counts, tokenizer, tokens };

@@ -41,7 +41,9 @@ export class CorpusJobs implements OnApplicationBootstrap {
       durable: 'corpus-jobs',
       subjects: [jobSubjects.corpusJob],
       exactlyOnce: false,
-      handler: async (envelope, context) => this.run(envelope.payload, context.signal),
+      // Stops at the next safe point as soon as shutdown starts (finished shards are kept for the
+      // next delivery), not only once the shutdown timeout runs out.
+      handler: async (envelope, context) => this.run(envelope.payload, AbortSignal.any([context.signal, this.consumers.shuttingDown])),
     });
     await this.consumers.consume({
       stream: streamNames.events,

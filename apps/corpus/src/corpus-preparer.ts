@@ -56,6 +56,7 @@ export class CorpusPreparer {
       ...(signal ? { signal } : {}),
       onProgress: (p) => progress(p),
     });
+    signal?.throwIfAborted(); // the last point to stop: from here the corpus is stored and announced
     progress({ phase: 'storing', documentsRead: built.documentsOut });
     await writeFile(join(buildDir, TOKENIZER_FILE), JSON.stringify(built.tokenizer.toJSON()));
     const key = `corpora/${contentHash}`;

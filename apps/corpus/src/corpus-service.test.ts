@@ -13,19 +13,7 @@ import { readTokenFile, loadTokenizer } from '@downscale/tokenizer';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { DataSource } from 'typeorm';
 import { CorpusModule } from './corpus.module.js';
-
-const words = ['the', 'cat', 'sat', 'on', 'a', 'mat', 'and', 'dog', 'ran', 'to', 'big', 'red', 'ball'];
-/** `count` words of simple text, as sentences of 8 words. */
-function simpleText(count: number, offset = 0): string {
-  const sentence: string[] = [];
-  const sentences: string[] = [];
-  for (let i = 0; i < count; i++) {
-    sentence.push(words[(i * 7 + offset) % words.length]!);
-    if (sentence.length === 8) sentences.push(`${sentence.splice(0).join(' ')}.`);
-  }
-  if (sentence.length) sentences.push(`${sentence.join(' ')}.`);
-  return sentences.join(' ');
-}
+import { simpleText, words } from './test-fixtures.js';
 
 describe('corpus service: jobs, reuse, experiments', () => {
   let stack: TestStack;

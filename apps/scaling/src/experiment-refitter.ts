@@ -21,7 +21,8 @@ export type RefitResult = Omit<RefitOutcome, 'experimentId' | 'error'>;
  * runs. Debounced twice: refits of one experiment run one at a time, and events arriving
  * meanwhile share a single refit queued behind the running one; a law whose points and
  * settings hash as its latest version's is not refitted. fit.updated is published
- * (idempotently, keyed by the fit) for every current fit.
+ * (idempotently, keyed by the fit) for every current fit. Shutdown stops a refit between
+ * laws: its event is handed back, and the next refit keeps the fits stored so far.
  */
 @Injectable()
 export class ExperimentRefitter implements OnApplicationBootstrap {
@@ -112,6 +113,8 @@ export class ExperimentRefitter implements OnApplicationBootstrap {
       for (const reason of skipped) this.logger.info({ experimentId, variant }, `not fitted: ${reason}`);
       result.skipped.push(...skipped.map((reason) => `${variant}: ${reason}`));
       for (const plan of planned) {
+        // A stop between laws: each fit is stored whole, and the event comes back to refit the rest.
+        this.consumers.shuttingDown.throwIfAborted();
         const key = { experimentId, axis: plan.axis, form: plan.form, variant };
         const hash = inputHash(variant, plan, settings);
         const latest = await latestFit(this.dataSource.manager, key);

@@ -3,20 +3,16 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { eventSubjects, progressSubjects, refitOutcome, type FitUpdated } from '@downscale/contracts';
 import { connectNats, EventPublisher, streamNames } from '@downscale/messaging';
-import { Experiment, MetricPoint, openDatabase, Run, ScalingFit } from '@downscale/persistence';
+import { openDatabase, ScalingFit } from '@downscale/persistence';
 import { collectEvents, eventually, startTestStack, type EventCollector, type TestStack } from '@downscale/service-kit';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { DataSource } from 'typeorm';
 import { ScalingModule } from './scaling.module.js';
+import { everyLaw, lossAt, seedCompletedRun, seedExperiment, truth } from './test-fixtures.js';
 
 const experimentId = 'exp-scaling';
-// The law the runs' curves follow: L(N, D) = E + A / N^alpha + B / D^beta.
-const truth = { E: 1.5, A: 40, alpha: 0.3, B: 60, beta: 0.25 };
-const lossAt = (n: number, d: number) => truth.E + truth.A / n ** truth.alpha + truth.B / d ** truth.beta;
 const tokenCounts = [100_000, 200_000, 500_000, 1_000_000];
-const singleAxes = ['params', 'paramsTotal', 'tokens', 'compute'];
-const everyLaw = [...singleAxes.flatMap((axis) => [`${axis} power-plus-constant`, `${axis} pure-power`]), 'params+tokens joint-chinchilla'].sort();
 
 describe('scaling service: refits as runs complete', () => {
   let stack: TestStack;
@@ -26,33 +22,12 @@ describe('scaling service: refits as runs complete', () => {
   let watcher: EventCollector<typeof eventSubjects.fitUpdated>;
   let fitEvents: FitUpdated[];
 
-  async function completedRun(id: string, params: number): Promise<void> {
-    await db.getRepository(Run).save(
-      db.getRepository(Run).create({
-        id,
-        experimentId,
-        config: { training: { tokenBudget: tokenCounts.at(-1) } },
-        hiddenSize: 64,
-        layers: 2,
-        paramsTotal: params * 2,
-        paramsNonEmbedding: params,
-        variant: 'simplified',
-        seed: 0,
-        state: 'completed',
-      }),
-    );
-    const points = db.getRepository(MetricPoint);
-    // The step-0 evaluation (no tokens yet) must be left out of the fits.
-    await points.save([
-      points.create({ runId: id, step: 0, tokens: 0, flopsKaplan: 0, evalLoss: 9 }),
-      ...tokenCounts.map((tokens, i) => points.create({ runId: id, step: 10 * (i + 1), tokens, flopsKaplan: 6 * params * tokens, evalLoss: lossAt(params, tokens) })),
-    ]);
-  }
+  const completedRun = (id: string, params: number) => seedCompletedRun(db, experimentId, id, params, tokenCounts);
 
   before(async () => {
     stack = await startTestStack();
     db = await openDatabase({ sqlitePath: join(stack.home, 'downscale.sqlite'), migrate: 'none' });
-    await db.getRepository(Experiment).save(db.getRepository(Experiment).create({ id: experimentId, name: 'scaling test', preset: 'custom', spec: {} as never, state: 'running' }));
+    await seedExperiment(db, experimentId);
     await stack.start({ service: 'scaling', feature: ScalingModule });
     nc = await connectNats({ servers: stack.nats.url, name: 'scaling-test' });
     publisher = new EventPublisher(nc, 'test');
