@@ -1,11 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { loadCorpora, loadExperiments, type CorpusRow } from '../../lib/database';
+import { loadCorpora, type CorpusRow } from '../../lib/database';
 import { rankFrequency, readCorpusStats, type CorpusStatsView } from '../../lib/corpus-stats';
 import { formatCount, formatDate, formatInteger } from '../../lib/format';
-import { single, type SearchParams } from '../../lib/runs-view';
+import type { SearchParams } from '../../lib/runs-view';
 import { Chart, palette } from '../chart';
-import { Empty, ErrorBox, ExperimentPicker, noExperimentsYet, pickExperiment } from '../components';
+import { experimentView } from '../experiment-view';
+import { Empty, ErrorBox, ExperimentPicker } from '../components';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Corpus' };
@@ -182,23 +183,14 @@ function CorpusSection({ corpus }: { corpus: CorpusRow }) {
 
 export default async function CorpusPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
-  const experiments = await loadExperiments();
-  if (!experiments.ok) return <ErrorBox title="The experiments could not be read from the database">{experiments.error}</ErrorBox>;
-  const requested = single(params, 'experiment');
-  const experiment = pickExperiment(experiments.value, requested);
-  if (!experiment) {
-    return (
-      <>
-        <h1>Corpus</h1>
-        <Empty>{requested ? <>There is no experiment {requested}. <Link href="/corpus">Show the newest one</Link>.</> : noExperimentsYet}</Empty>
-      </>
-    );
-  }
+  const view = await experimentView(params, 'Corpus', '/corpus');
+  if ('page' in view) return view.page;
+  const { experiment, experiments } = view;
   const corpora = await loadCorpora(experiment.id);
   return (
     <>
       <h1>Corpus</h1>
-      <ExperimentPicker action="/corpus" experiments={experiments.value} selected={experiment.id} />
+      <ExperimentPicker action="/corpus" experiments={experiments} selected={experiment.id} />
       {!corpora.ok ? (
         <ErrorBox title="The corpora could not be read from the database">{corpora.error}</ErrorBox>
       ) : corpora.value.length === 0 ? (

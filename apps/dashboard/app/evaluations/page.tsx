@@ -1,11 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { loadBaselines, loadEvaluations, loadExperiments, type CheckpointRow, type EvalRow } from '../../lib/database';
+import { loadBaselines, loadEvaluations, type CheckpointRow, type EvalRow } from '../../lib/database';
 import { formatCount, formatInteger, formatScore } from '../../lib/format';
 import { single, type SearchParams } from '../../lib/runs-view';
 import { Chart, palette, type ChartSeries } from '../chart';
-import { Empty, ErrorBox, ExperimentPicker, noExperimentsYet, pickExperiment, Toggle } from '../components';
+import { Empty, ErrorBox, ExperimentPicker, Toggle } from '../components';
 import { hrefWith } from '../curve-controls';
+import { experimentView } from '../experiment-view';
 import { LiveRefresh } from '../live';
 
 export const dynamic = 'force-dynamic';
@@ -52,18 +53,9 @@ function emergenceSeries(task: string, metric: Metric, checkpoints: Map<string, 
 export default async function EvaluationsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const metric: Metric = single(params, 'metric') === 'accNorm' ? 'accNorm' : 'acc';
-  const experiments = await loadExperiments();
-  if (!experiments.ok) return <ErrorBox title="The experiments could not be read from the database">{experiments.error}</ErrorBox>;
-  const requested = single(params, 'experiment');
-  const experiment = pickExperiment(experiments.value, requested);
-  if (!experiment) {
-    return (
-      <>
-        <h1>Evaluations</h1>
-        <Empty>{requested ? <>There is no experiment {requested}. <Link href="/evaluations">Show the newest one</Link>.</> : noExperimentsYet}</Empty>
-      </>
-    );
-  }
+  const view = await experimentView(params, 'Evaluations', '/evaluations');
+  if ('page' in view) return view.page;
+  const { experiment, experiments } = view;
   const [loaded, baselines] = await Promise.all([loadEvaluations({ experimentId: experiment.id }), loadBaselines()]);
   const { checkpoints, results } = loaded.ok ? loaded.value : { checkpoints: [], results: [] };
   const tasks = [...new Set(results.map(taskKey))].sort();
@@ -76,7 +68,7 @@ export default async function EvaluationsPage({ searchParams }: { searchParams: 
         <h1>Evaluations</h1>
         <LiveRefresh kinds={['checkpoint', 'eval']} />
       </div>
-      <ExperimentPicker action="/evaluations" experiments={experiments.value} selected={experiment.id} />
+      <ExperimentPicker action="/evaluations" experiments={experiments} selected={experiment.id} />
       {!baselines.ok && <ErrorBox title="The baselines could not be read from the database">{baselines.error}</ErrorBox>}
       {!loaded.ok ? (
         <ErrorBox title="The evaluation results could not be read from the database">{loaded.error}</ErrorBox>

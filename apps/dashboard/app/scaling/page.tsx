@@ -1,11 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { predictPurePowerLoss, predictSaturatingLoss } from '@downscale/scaling-laws';
-import { loadExperiments, loadFits, loadRuns, type FitRow } from '../../lib/database';
+import { loadFits, loadRuns, type FitRow } from '../../lib/database';
 import { formatCount, formatDate } from '../../lib/format';
-import { single, type SearchParams } from '../../lib/runs-view';
+import type { SearchParams } from '../../lib/runs-view';
 import { Chart, palette, type ChartSeries } from '../chart';
-import { Empty, ErrorBox, ExperimentPicker, noExperimentsYet, pickExperiment } from '../components';
+import { Empty, ErrorBox, ExperimentPicker } from '../components';
+import { experimentView } from '../experiment-view';
 import { LiveRefresh } from '../live';
 
 export const dynamic = 'force-dynamic';
@@ -45,18 +46,9 @@ function formatParameter(value: number | null): string {
 
 export default async function ScalingPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
-  const experiments = await loadExperiments();
-  if (!experiments.ok) return <ErrorBox title="The experiments could not be read from the database">{experiments.error}</ErrorBox>;
-  const requested = single(params, 'experiment');
-  const experiment = pickExperiment(experiments.value, requested);
-  if (!experiment) {
-    return (
-      <>
-        <h1>Scaling</h1>
-        <Empty>{requested ? <>There is no experiment {requested}. <Link href="/scaling">Show the newest one</Link>.</> : noExperimentsYet}</Empty>
-      </>
-    );
-  }
+  const view = await experimentView(params, 'Scaling', '/scaling');
+  if ('page' in view) return view.page;
+  const { experiment, experiments } = view;
   const [runs, fits] = await Promise.all([loadRuns({ experimentId: experiment.id }), loadFits(experiment.id)]);
   const points = runs.ok ? runs.value.filter((r) => r.paramsNonEmbedding !== null && r.paramsNonEmbedding > 0 && r.bestEvalLoss !== null) : [];
   // The latest version of each (variant, form) against non-embedding parameters, the chart's x
@@ -97,7 +89,7 @@ export default async function ScalingPage({ searchParams }: { searchParams: Prom
         <h1>Scaling</h1>
         <LiveRefresh kinds={['fit', 'run']} />
       </div>
-      <ExperimentPicker action="/scaling" experiments={experiments.value} selected={experiment.id} />
+      <ExperimentPicker action="/scaling" experiments={experiments} selected={experiment.id} />
       {!runs.ok && <ErrorBox title="The runs could not be read from the database">{runs.error}</ErrorBox>}
       {!fits.ok && <ErrorBox title="The scaling fits could not be read from the database">{fits.error}</ErrorBox>}
       <p className="muted small">
