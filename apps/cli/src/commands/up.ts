@@ -43,7 +43,7 @@ export async function up(options: StackOptions, experiment?: UpExperiment): Prom
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
   };
   const serviceUrls = Object.fromEntries(serviceNames.map((s) => [s, `http://127.0.0.1:${servicePort(s, options.servicePortBase)}`]));
-  const startService = (name: string, service: ServiceName, port: number) =>
+  const startServiceProcess = (name: string, service: ServiceName, port: number) =>
     supervisor.start({
       name,
       command: process.execPath,
@@ -51,13 +51,13 @@ export async function up(options: StackOptions, experiment?: UpExperiment): Prom
       env: { ...shared, HTTP_PORT: String(port) },
       readyUrl: `http://127.0.0.1:${port}/health`,
     });
-  const processes: ManagedProcess[] = serviceNames.map((service) => startService(service, service, servicePort(service, options.servicePortBase)));
+  const processes: ManagedProcess[] = serviceNames.map((service) => startServiceProcess(service, service, servicePort(service, options.servicePortBase)));
   // More trainers share the job queue (a training step uses one core, so each core can train a
   // run), more evaluators the checkpoint events; their ports follow the four services'.
   let nextPort = options.servicePortBase + serviceNames.length + 1;
   const replicas: Array<[ServiceName, number]> = [['trainer', options.trainers], ['evaluator', options.evaluators]];
   for (const [service, count] of replicas) {
-    for (let i = 2; i <= count; i++) processes.push(startService(`${service}-${i}`, service, nextPort++));
+    for (let i = 2; i <= count; i++) processes.push(startServiceProcess(`${service}-${i}`, service, nextPort++));
   }
   const dashboardUrl = `http://127.0.0.1:${options.dashboardPort}`;
   processes.push(

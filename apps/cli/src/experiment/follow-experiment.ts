@@ -3,7 +3,7 @@ import { connectNats, EventPublisher } from '@downscale/messaging';
 import { openDatabase, startExperiment } from '@downscale/persistence';
 import { refitNow } from '../commands/fit.js';
 import type { StackOptions } from '../stack/options.js';
-import { experimentFinished, experimentSnapshot, statusLine, type ExperimentSnapshot } from './progress.js';
+import { experimentFinished, experimentProgress, experimentSnapshot, statusLine, type ExperimentSnapshot } from './progress.js';
 import { experimentSummary } from './summary.js';
 
 export interface FollowOptions {
@@ -34,15 +34,15 @@ export async function runExperiment(stack: StackOptions & { natsUrl: string }, s
     let lastLine = '';
     let lastPrinted = 0;
     while (!options.signal.aborted) {
-      const snapshot = await experimentSnapshot(dataSource, experiment.id, planned);
-      const line = statusLine(snapshot);
+      const progress = await experimentProgress(dataSource, experiment.id, planned);
+      const line = statusLine(progress);
       if (out.isTTY) out.write(`\r\x1b[2K${line.slice(0, (out.columns ?? 120) - 1)}`);
       else if (line !== lastLine && Date.now() - lastPrinted > 10_000) {
         out.write(`${line}\n`);
         lastPrinted = Date.now();
       }
       lastLine = line;
-      if (experimentFinished(snapshot)) {
+      if (experimentFinished(progress)) {
         if (out.isTTY) out.write('\n');
         // The last results may still be waiting for the debounced refit: fit now, so the summary has the final laws.
         out.write('refitting the scaling laws on the final results…\n');
