@@ -59,6 +59,28 @@ describe('custom-gradient ops match finite differences (cpu)', () => {
   });
 });
 
+describe('crossEntropy on wasm', () => {
+  it('gives the cpu value and gradient, also for a row whose target probability underflows float32', async () => {
+    // Row 1's target logit is 200 below its maximum: p[t] is 0 in float32, its log is not.
+    const logits = [0.3, -1.2, 2.0, 0.5, 0, 0, 200, 1, 2, 3, -0.7, 0.1, 0.2, 0.4, 0.9];
+    const targets = [4, 0, 2];
+    const run = (): { loss: number; gradient: Float32Array } =>
+      tf.tidy(() => {
+        const t = tf.tensor1d(targets, 'int32');
+        const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => crossEntropy(x as tf.Tensor2D, t))(tf.tensor2d(logits, [3, 5]));
+        return { loss: value.dataSync()[0]!, gradient: grad.dataSync() as Float32Array };
+      });
+    await useBackend('cpu');
+    const cpu = run();
+    await useBackend('wasm');
+    const wasm = run();
+    assert.ok(Math.abs(wasm.loss - cpu.loss) < 1e-4, `loss ${wasm.loss} vs ${cpu.loss}`);
+    assertClose(wasm.gradient, cpu.gradient, 1e-6, 'wasm vs cpu gradient');
+    // Row 1 alone contributes about 200 nats (-log p[0] = 200 - 0 + log(1 + e^-198 + ...)).
+    assert.ok(cpu.loss > 200 / 3 && Number.isFinite(cpu.loss), `finite and large: ${cpu.loss}`);
+  });
+});
+
 describe('embeddingLookup', () => {
   const ids = [3, 1, 3, 0, 3];
 
