@@ -3,6 +3,7 @@
 import type { ReactNode } from 'react';
 import { downsampleMinMax, type XY } from '../lib/downsample';
 import { domainOf, project, tickLabel, ticks, type Scale } from '../lib/scale';
+import { ChartExport } from './export-buttons';
 
 export interface ChartSeries {
   id: string;
@@ -15,6 +16,13 @@ export interface ChartSeries {
   mode?: 'line' | 'points' | 'both';
   /** A faint line (e.g. the raw curve behind its smoothed one), left out of the legend. */
   faint?: boolean;
+}
+
+/** A shaded range (e.g. a confidence band) around a line; it does not set the axes' domains. */
+export interface ChartBand {
+  id: string;
+  color: string;
+  points: { x: number; low: number; high: number }[];
 }
 
 export interface ReferenceLine {
@@ -31,6 +39,7 @@ export interface ChartProps {
   logX: boolean;
   logY: boolean;
   referenceLines?: ReferenceLine[];
+  bands?: ChartBand[];
   /** Fixed domains (e.g. accuracy 0..1); otherwise from the data. */
   xDomain?: [number, number];
   yDomain?: [number, number];
@@ -38,6 +47,8 @@ export interface ChartProps {
   empty?: ReactNode;
   size?: keyof typeof sizes;
   testId?: string;
+  /** The name of the SVG and PNG downloads (without extension); else the test id, else "chart". */
+  exportName?: string;
 }
 
 /** Drawing sizes: `wide` fills the page, `compact` is for charts side by side (its text stays as large). */
@@ -61,6 +72,13 @@ function path(points: XY[], x: Scale, y: Scale): string {
   let d = '';
   for (const [i, p] of points.entries()) d += `${i === 0 ? 'M' : 'L'}${project(x, p.x).toFixed(1)},${project(y, p.y).toFixed(1)}`;
   return d;
+}
+
+/** The closed outline of a band: along its upper edge, back along its lower one. */
+function bandPath(band: ChartBand, x: Scale, y: Scale, drawable: (p: XY) => boolean): string {
+  const upper = band.points.map((p) => ({ x: p.x, y: p.high })).filter(drawable);
+  const lower = band.points.map((p) => ({ x: p.x, y: p.low })).filter(drawable).reverse();
+  return upper.length > 1 && lower.length > 1 ? `${path([...upper, ...lower], x, y)}Z` : '';
 }
 
 export function Chart(props: ChartProps) {
@@ -126,6 +144,9 @@ export function Chart(props: ChartProps) {
           </text>
         </g>
         <g clipPath={`url(#${clipId})`}>
+          {(props.bands ?? []).map((band) => (
+            <path key={band.id} data-band={band.id} d={bandPath(band, x, y, drawable)} fill={band.color} fillOpacity={0.15} stroke="none" />
+          ))}
           {(props.referenceLines ?? []).map((line) => (
             <g key={line.label} className="reference">
               <line x1={margin.left} x2={width - margin.right} y1={project(y, line.y)} y2={project(y, line.y)} />
@@ -164,6 +185,7 @@ export function Chart(props: ChartProps) {
             </li>
             ))}
         </ul>
+        <ChartExport fileName={props.exportName ?? props.testId ?? 'chart'} />
       </figcaption>
     </figure>
   );

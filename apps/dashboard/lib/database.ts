@@ -6,6 +6,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type * as Persistence from '@downscale/persistence';
 import type { Experiment } from '@downscale/persistence';
 import type { RunTableRow } from './runs-view';
+import { fittedPoints, type FitRow } from './scaling-view';
 
 type PersistenceModule = typeof Persistence;
 type DataSource = Awaited<ReturnType<PersistenceModule['openDatabase']>>;
@@ -29,6 +30,7 @@ export interface ExperimentRow {
 }
 
 export type { RunTableRow } from './runs-view';
+export type { FitRow } from './scaling-view';
 
 export interface RunDetail extends RunTableRow {
   config: Record<string, unknown>;
@@ -78,20 +80,6 @@ export interface BaselineRow {
   /** `acc`, `acc_norm`, `loss`... */
   metric: string;
   value: number;
-}
-
-export interface FitRow {
-  id: string;
-  form: string;
-  variant: string;
-  version: number;
-  inputs: string[];
-  parameters: Record<string, number>;
-  /** A bound is null where the bootstrap overflowed (JSON has no Infinity). */
-  intervals: Record<string, [number | null, number | null]>;
-  runIds: string[];
-  r2LogSpace: number | null;
-  createdAt: string | null;
 }
 
 const queryTimeoutMs = 5_000;
@@ -423,23 +411,27 @@ export function loadEvaluations(where: { experimentId: string } | { runId: strin
   });
 }
 
-/** Every stored version of an experiment's scaling fits, newest version first. */
+/** Every stored version of an experiment's scaling fits, on every axis, newest version first. */
 export function loadFits(experimentId: string): Promise<Loaded<FitRow[]>> {
   return load('reading scaling fits', async (ds) => {
     const { ScalingFit } = await persistence();
     const fits = await ds.getRepository(ScalingFit).find({ where: { experimentId }, order: { version: 'DESC' } });
     return fits.map((f) => {
-      const r2 = (f.diagnostics as { r2LogSpace?: unknown }).r2LogSpace;
+      const diagnostics = parseJson<Record<string, unknown>>(f.diagnostics, {});
+      const r2 = diagnostics.r2LogSpace;
       return {
         id: f.id,
+        axis: f.axis,
         form: f.form,
         variant: f.variant,
         version: f.version,
         inputs: f.inputs,
         parameters: f.parameters,
         intervals: f.intervals,
+        points: fittedPoints(f.axis, f.residuals),
         runIds: f.runIds,
         r2LogSpace: typeof r2 === 'number' ? r2 : null,
+        diagnostics,
         createdAt: iso(f.createdAt),
       };
     });

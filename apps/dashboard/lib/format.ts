@@ -41,3 +41,9 @@ export function formatScore(result: { acc: number | null; loss: number | null })
   if (result.acc !== null) return `${(result.acc * 100).toFixed(1)}%`;
   return result.loss !== null ? `loss ${formatLoss(result.loss)}` : missing;
 }
+
+/** A fitted parameter: 4 significant digits, exponent notation when large or small; a bound the bootstrap could not pin down (null, JSON has no Infinity) as ∞. */
+export function formatParameter(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return '∞';
+  return Math.abs(value) >= 1e4 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(3) : String(Number(value.toPrecision(4)));
+}

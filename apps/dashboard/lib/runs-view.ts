@@ -1,5 +1,7 @@
 // The runs table's view state (filters, sort) as it lives in the URL query string, so that a
 // view can be shared as a link; and applying it to the rows. Pure: no database, no React.
+// The .ts specifier: Next resolves it, and tsc rewrites it to .js for the unit tests run from dist/ by plain Node.
+import { csvText, type CsvValue } from './csv.ts';
 
 export interface RunTableRow {
   id: string;
@@ -161,7 +163,7 @@ export function applyRunsQuery(rows: readonly RunTableRow[], query: RunsQuery): 
     .map(({ row }) => row);
 }
 
-const csvColumns: [header: string, value: (r: RunTableRow) => string | number | null][] = [
+const csvColumns: [header: string, value: (r: RunTableRow) => CsvValue][] = [
   ['run', (r) => r.id],
   ['experiment_id', (r) => r.experimentId],
   ['experiment', (r) => r.experimentName],
@@ -181,15 +183,7 @@ const csvColumns: [header: string, value: (r: RunTableRow) => string | number | 
   ['created_at', (r) => r.createdAt],
 ];
 
-function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /** The rows as CSV (RFC 4180, CRLF line ends), full-precision numbers, empty fields for missing values. */
 export function runsCsv(rows: readonly RunTableRow[]): string {
-  const lines = [csvColumns.map(([header]) => header).join(',')];
-  for (const row of rows) lines.push(csvColumns.map(([, value]) => csvField(value(row))).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return csvText([csvColumns.map(([header]) => header), ...rows.map((row) => csvColumns.map(([, value]) => value(row)))]);
 }

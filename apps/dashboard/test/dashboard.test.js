@@ -6,7 +6,7 @@
 /* global AbortSignal, window, document */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import { eventSubjects } from '@downscale/contracts';
 import { connectNats, ensureStreams, EventPublisher, startNatsServer } from '@downscale/messaging';
 import { Baseline, Checkpoint, Corpus, createDataSource, EvalResult, Experiment, MetricPoint, openDatabase, Run, ScalingFit, Vocabulary } from '@downscale/persistence';
+import { fitPlanned, planLossFits } from '@downscale/scaling-laws';
 import { chromium } from 'playwright-core';
 
 const appDir = resolve(import.meta.dirname, '..');
@@ -48,6 +49,29 @@ const tokensPerStep = 1_024;
 /** The loss law the seeded runs follow: L = (xc / N)^alpha, regular text harder than simplified. */
 const law = { simplified: { xc: 1e12, alpha: 0.07 }, regular: { xc: 1e13, alpha: 0.075 } };
 const finalLoss = (run) => (law[run.variant].xc / run.nonEmbedding) ** law[run.variant].alpha;
+const lossAt = (run, step) => finalLoss(run) + 3 * (1 - step / steps) ** 2;
+/** Steps with an eval loss. */
+const evalEvery = 300;
+/**
+ * Every law but loss vs N's pure power law (seeded by hand above, in two versions), fitted by
+ * the scaling service's own code on the seeded eval curves; fewer bootstrap resamples than the
+ * service's 400, to keep the test short. Filled by seed(): `${axis}|${variant}|${form}` -> report.
+ */
+const fittedLaws = new Map();
+function fitSeededLaws(variant) {
+  const curves = gridRuns
+    .filter((r) => r.variant === variant)
+    .map((run) => {
+      const points = [];
+      for (let step = evalEvery; step <= steps; step += evalEvery) points.push({ tokens: step * tokensPerStep, compute: 6 * run.nonEmbedding * step * tokensPerStep, loss: lossAt(run, step) });
+      return { run: run.id, params: run.nonEmbedding, paramsTotal: run.params, points };
+    });
+  const { planned, skipped } = planLossFits(curves);
+  assert.deepEqual(skipped, [], 'the seeded runs support every law');
+  return planned
+    .filter((plan) => !(plan.axis === 'params' && plan.form === 'pure-power'))
+    .map((plan) => fitPlanned(plan, { resamples: plan.kind === 'joint' ? 4 : 20, seed: 0, level: 0.95, heldOutRuns: 1 }));
+}
 /** The corpora the grid trains on, with stats as the corpus service stores them (no span samples: it stores none). */
 const corpora = {
   simplified: {
@@ -167,8 +191,7 @@ async function seed(database) {
       const every = run.id === runIds[0] ? 1 : steps / 100;
       const rows = [];
       for (let step = every; step <= steps; step += every) {
-        const progress = step / steps;
-        const loss = finalLoss(run) + 3 * (1 - progress) ** 2;
+        const loss = lossAt(run, step);
         rows.push({
           runId: run.id,
           step,
@@ -176,7 +199,7 @@ async function seed(database) {
           flopsKaplan: 6 * run.nonEmbedding * step * tokensPerStep,
           flopsHoffmann: null,
           trainLoss: run.id === runIds[0] && step === spikeStep ? spikeLoss : loss + 0.05,
-          evalLoss: step % 300 === 0 ? loss : null,
+          evalLoss: step % evalEvery === 0 ? loss : null,
           learningRate: 1e-3,
           tokensPerSecond: 5_000,
         });
@@ -207,18 +230,26 @@ async function seed(database) {
     const fit = (variant, version, xc, alpha) =>
       fits.create({
         experimentId,
+        axis: 'params',
         form: 'pure-power',
         variant,
         version,
         inputs: ['params'],
         parameters: { xc, alpha },
         intervals: { xc: [xc / 2, xc * 2], alpha: [alpha - 0.01, alpha + 0.01] },
-        residuals: [],
+        residuals: gridRuns.filter((r) => r.variant === variant).map((r) => ({ runId: r.id, observed: finalLoss(r), predicted: (xc / r.nonEmbedding) ** alpha, at: { params: r.nonEmbedding } })),
         runIds: gridRuns.filter((r) => r.variant === variant).map((r) => r.id),
         diagnostics: { r2LogSpace: 0.987 },
         inputHash: `${variant}${version}`.padEnd(64, '0'),
       });
     await fits.save([fit('simplified', 1, 1e11, 0.1), fit('simplified', 2, law.simplified.xc, law.simplified.alpha), fit('regular', 1, law.regular.xc, law.regular.alpha)]);
+    for (const variant of ['simplified', 'regular']) {
+      for (const report of fitSeededLaws(variant)) {
+        fittedLaws.set(`${report.axis}|${variant}|${report.form}`, report);
+        const { axis, form, inputs, parameters, intervals, residuals, runIds: ids, diagnostics } = report;
+        await fits.save(fits.create({ experimentId, axis, form, variant, version: 1, inputs, parameters, intervals, residuals, runIds: ids, diagnostics, inputHash: `${axis}${form}${variant}`.padEnd(64, '0') }));
+      }
+    }
   } finally {
     await ds.destroy();
   }
@@ -499,16 +530,74 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
       assert.equal(await checkpointCells.count(), 1);
       await shot('run');
 
-      // Scaling: points of both variants, the latest fit of each, its parameter table.
+      // Scaling: every axis, both variants side by side, each stored law with its band and extrapolation.
       await page.goto(`${dashboard.base}/scaling`);
-      const scaling = page.getByTestId('scaling-chart');
-      assert.equal(await scaling.locator('[data-series="runs-simplified"] circle').count(), sizes.length);
-      assert.equal(await scaling.locator('[data-series="runs-regular"] circle').count(), sizes.length);
-      assert.equal(await scaling.locator('[data-series^="fit-"]').count(), 2);
-      const fitsTable = await page.getByTestId('fits-table').textContent();
-      assert.match(fitsTable, /simplified.*pure-power.*alpha = 0\.07 .*xc = 1\.000e\+12 .*v2/s);
-      assert.doesNotMatch(fitsTable, /v1.*v1/s, 'only the latest version of the simplified fit');
+      const forms = ['pure-power', 'power-plus-constant'];
+      for (const axis of ['params', 'paramsTotal', 'tokens', 'compute']) {
+        for (const variant of ['simplified', 'regular']) {
+          const chart = page.getByTestId(`scaling-${axis}-${variant}`);
+          const where = `${axis}, ${variant}`;
+          if (axis === 'params' || axis === 'paramsTotal') {
+            assert.equal(await chart.locator('[data-series="runs"] circle').count(), sizes.length, `${where}: a point per run`);
+          } else {
+            assert.equal(await chart.locator('[data-series^="curve-"]').count(), sizes.length, `${where}: a curve per run`);
+            assert.ok(Number(await chart.locator('[data-series="envelope"]').getAttribute('data-points')) >= 2, `${where}: the envelope the law is fitted on`);
+          }
+          for (const form of forms) {
+            assert.ok(Number(await chart.locator(`[data-series="fit-${form}"]`).getAttribute('data-points')) > 1, `${where}: ${form} drawn over the data`);
+            assert.ok(Number(await chart.locator(`[data-series="fit-${form}-extrapolated"]`).getAttribute('data-points')) > 1, `${where}: ${form} extrapolated`);
+          }
+          assert.ok((await chart.locator('path[data-band]').count()) >= 1, `${where}: a confidence band`);
+        }
+        // The latest version of each law of each variant, its numbers those fitted by the scaling code.
+        const table = page.getByTestId(`fits-table-${axis}`);
+        assert.equal(await table.locator('tbody tr').count(), 4, `${axis}: two laws per variant`);
+        if (axis !== 'params') {
+          const report = fittedLaws.get(`${axis}|regular|pure-power`);
+          const row = table.locator('tbody tr', { hasText: 'regular' }).filter({ hasText: 'pure-power' });
+          assert.match(await row.textContent(), new RegExp(`alpha = ${String(Number(report.parameters.alpha.toPrecision(4))).replace('.', '\\.')} `));
+        }
+      }
+      const paramsTable = await page.getByTestId('fits-table-params').textContent();
+      assert.match(paramsTable, /simplified.*pure-power.*alpha = 0\.07 .*xc = 1\.000e\+12 .*v2/s);
+      assert.equal(await page.getByTestId('fits-history-params').locator('tbody tr').count(), 5, 'both versions of the simplified law in the history');
+      assert.equal(await page.getByTestId('scaling-compute-simplified').locator('[data-series="joint-optimal"]').count(), 1, 'the joint law at the compute-optimal allocation');
+      const optimal = fittedLaws.get('params+tokens|simplified|joint-chinchilla').diagnostics.computeOptimal;
+      assert.equal(await page.getByTestId('optimal-simplified').locator('tbody tr').count(), optimal.length);
+      assert.equal(Number(await page.getByTestId('scaling-optimal-simplified').locator('[data-series="n-opt"]').getAttribute('data-points')), optimal.length);
       await shot('scaling');
+
+      // Exports: a chart as SVG and PNG, a table as CSV, the fitted parameters as LaTeX.
+      const downloaded = async (trigger) => {
+        const [download] = await Promise.all([page.waitForEvent('download'), trigger.click()]);
+        const path = await download.path();
+        return { name: download.suggestedFilename(), bytes: readFileSync(path) };
+      };
+      const computeChart = page.getByTestId('scaling-compute-simplified');
+      const svg = await downloaded(computeChart.getByRole('button', { name: /as SVG/ }));
+      assert.equal(svg.name, `scaling-compute-simplified-${experimentId}.svg`);
+      const svgText = svg.bytes.toString('utf8');
+      assert.match(svgText, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      assert.match(svgText, /data-series="envelope"/);
+      assert.match(svgText, /style="[^"]*stroke:/, 'the page styles are written into the SVG');
+      const png = await downloaded(computeChart.getByRole('button', { name: /as PNG/ }));
+      assert.equal(png.name, `scaling-compute-simplified-${experimentId}.png`);
+      assert.deepEqual([...png.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG signature');
+      assert.equal(png.bytes.readUInt32BE(16), 1040, 'twice the chart width');
+      const csv = await downloaded(page.getByRole('button', { name: `Download the table as CSV (fits-tokens-${experimentId}.csv)` }));
+      const csvLines = csv.bytes.toString('utf8').split('\r\n');
+      assert.equal(csvLines[0], 'Variant,Law,Parameters (95% interval),R²,Runs,Version,Fitted');
+      assert.equal(csvLines.length, 6, 'the header, 4 laws, the final line end');
+      const tokensLaw = fittedLaws.get('tokens|regular|pure-power');
+      assert.ok(csvLines.some((l) => l.startsWith('regular,pure-power,') && l.includes(`alpha=${tokensLaw.parameters.alpha} [`)), 'full precision in the CSV');
+      const tex = await downloaded(page.getByRole('link', { name: 'LaTeX table of the fitted parameters' }));
+      assert.equal(tex.name, `fits-${experimentId}.tex`);
+      const latex = tex.bytes.toString('utf8');
+      assert.ok(latex.includes('$N$ & simplified & pure power (v2) & $\\alpha$ & $0.0700$ & [$0.0600$, $0.0800$] & $0.987$ & 4 \\\\'), latex);
+      assert.ok(latex.includes(' &  &  & $x_c$ & $1.00 \\times 10^{12}$ & [$5.00 \\times 10^{11}$, $2.00 \\times 10^{12}$] &  &  \\\\'));
+      assert.ok(latex.includes('$N, D$ & simplified & joint (Chinchilla) (v1)'));
+      for (const environment of ['table', 'tabular']) assert.equal(latex.split(`\\begin{${environment}}`).length, 2, environment);
+      assert.equal(latex.split('{').length, latex.split('}').length, 'braces balance');
 
       // Evaluations: the checkpoint x task matrix and accuracy against size with the chance line.
       await page.goto(`${dashboard.base}/evaluations`);
@@ -752,8 +841,15 @@ describe('dashboard on PostgreSQL (next start)', { timeout: 180_000 }, () => {
     assert.ok(new RegExp(`data-series="${runIds[0]}" data-points="\\d+" data-max-y="${spikeLoss}"`).test(curves.body), 'the curve keeps its spike');
 
     const scaling = await get(dashboard.base, '/scaling');
-    assert.equal([...scaling.body.matchAll(/data-fit-id=/g)].length, 2);
-    assert.equal([...scaling.body.matchAll(/<circle /g)].length, gridRuns.length + 2, 'a point per run, and the two legend markers');
+    for (const axis of ['params', 'paramsTotal', 'tokens', 'compute']) {
+      for (const variant of ['simplified', 'regular']) {
+        assert.match(scaling.body, new RegExp(`<figure class="chart" data-testid="scaling-${axis}-${variant}"><svg`), `${axis}, ${variant} is drawn`);
+      }
+      assert.equal([...scaling.body.matchAll(new RegExp(`data-testid="fits-table-${axis}"`, 'g'))].length, 1);
+    }
+    const latest = scaling.body.slice(scaling.body.indexOf('data-testid="fits-table-params"'), scaling.body.indexOf('data-testid="fits-history-params"'));
+    assert.equal([...latest.matchAll(/data-fit-id=/g)].length, 4, 'the latest version of two laws per variant');
+    assert.equal([...scaling.body.matchAll(/data-testid="optimal-(simplified|regular)"/g)].length, 2, 'the compute-optimal allocation of each variant');
 
     const corpus = (await get(dashboard.base, '/corpus')).body.replaceAll('<!-- -->', '');
     assert.match(corpus, /data-figure="OOV rate">0\.30%</, 'the corpus view reads the stats from PostgreSQL');
