@@ -1,11 +1,12 @@
 /** A worker thread of the filter pool: runs the shards it is sent (see filter-pool.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
+import { WordTable } from '@downscale/simplify';
 import { CorpusReadError } from './documents.js';
 import { runShard, type ShardJob } from './shard.js';
 import type { FilterWorkerData, FilterWorkerReply } from './filter-pool.js';
 
 const { words } = workerData as FilterWorkerData;
-const vocabulary: ReadonlySet<string> = new Set(words);
+const vocabulary = WordTable.fromWords(words);
 const port = parentPort;
 if (!port) throw new Error('filter-worker.js must run as a worker thread of FilterPool');
 

@@ -62,7 +62,14 @@ export async function writeManifest(outDir: string, manifest: Manifest): Promise
   await writeFileAtomic(join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
-/** Hash of a vocabulary's words, so that a changed vocabulary is a different run. */
+const vocabularyHashes = new WeakMap<ReadonlySet<string>, string>();
+
+/** Hash of a vocabulary's words, so that a changed vocabulary is a different run; kept per set, which is taken as unchanged. */
 export function vocabularyHash(words: ReadonlySet<string>): string {
-  return createHash('sha256').update([...words].sort().join('\n')).digest('hex');
+  let hash = vocabularyHashes.get(words);
+  if (hash === undefined) {
+    hash = createHash('sha256').update([...words].sort().join('\n')).digest('hex');
+    vocabularyHashes.set(words, hash);
+  }
+  return hash;
 }

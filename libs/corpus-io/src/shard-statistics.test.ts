@@ -1,21 +1,32 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CorpusStatistics, spanFilter } from '@downscale/simplify';
+import { CorpusStatistics, WordTable, spanFilter, spanFilterBytes } from '@downscale/simplify';
 import { ShardStatisticsBuilder, mergeShardStatistics, type ShardStatistics } from './shard-statistics.js';
 import { TEST_VOCABULARY, generatedText, seededRandom } from './testing.js';
 
-const FILTER = { minWords: 6 };
+// Lenient enough that spans keep OOV words, so their counting is compared too.
+const FILTER = { minWords: 6, maxOovFraction: 0.3 };
 
 describe('mergeShardStatistics', () => {
   const random = seededRandom(7);
-  const documents = Array.from({ length: 40 }, (_, i) => ({ text: generatedText(random, 5 + (i % 9)), subset: i % 3 === 0 ? 'web' : undefined }));
+  // Some documents also carry numbers, non-ASCII words (kept as OOV once a span is long) and an OOV word in capitals.
+  const extras = ' Café 12 then 7th of ZEBRA naïve and 日本 the 2024.';
+  const documents = Array.from({ length: 40 }, (_, i) => ({
+    text: generatedText(random, 5 + (i % 9)) + (i % 4 === 1 ? extras.repeat(1 + (i % 3)) : ''),
+    subset: i % 3 === 0 ? 'web' : undefined,
+  }));
   const results = documents.map((document) => spanFilter(document.text, TEST_VOCABULARY, FILTER));
+  const table = WordTable.fromWords(TEST_VOCABULARY);
+  const byteResults = documents.map((document) => {
+    const bytes = Buffer.from(document.text);
+    return { bytes, result: spanFilterBytes(bytes, table, FILTER) };
+  });
 
   function shardsOf(size: number): ShardStatistics[] {
     const shards: ShardStatistics[] = [];
     for (let start = 0; start < results.length; start += size) {
-      const builder = new ShardStatisticsBuilder();
-      results.slice(start, start + size).forEach((result, offset) => builder.add(result, documents[start + offset]?.subset));
+      const builder = new ShardStatisticsBuilder(table);
+      byteResults.slice(start, start + size).forEach(({ bytes, result }, offset) => builder.add(result, bytes, documents[start + offset]?.subset));
       shards.push(builder.finish());
     }
     return shards;
@@ -26,6 +37,7 @@ describe('mergeShardStatistics', () => {
     for (const result of results) reference.add(result);
     const expected = reference.finish();
     assert.ok(expected.spans > 10, 'the generated corpus should yield spans');
+    assert.ok(expected.oovWordsOut > 10, 'some OOV words should be kept in spans');
     for (const size of [1, 7, 40]) {
       const { subsets, badRecords, ...merged } = mergeShardStatistics(shardsOf(size));
       assert.deepEqual(merged, expected, `shards of ${size} documents`);

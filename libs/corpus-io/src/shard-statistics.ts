@@ -9,11 +9,11 @@
  */
 import {
   BoundedCounter,
-  asciiLowerCase,
-  wordTokens,
+  WordTable,
+  wordEnd,
   zipfCoefficient,
+  type ByteSpanFilterResult,
   type CorpusStatisticsReport,
-  type SpanFilterResult,
   type SpanLengthBin,
 } from '@downscale/simplify';
 import { BAD_RECORD_EXAMPLES, type BadRecordSummary } from './bad-records.js';
@@ -58,12 +58,15 @@ export interface ShardStatistics {
   badRecordExamples: string[];
 }
 
-const NON_ASCII = /[\u0080-\uffff]/;
-
 /** OOV words kept per shard: enough for a corpus-wide top list, bounded on web text. */
 const OOV_WORDS_PER_SHARD = 10_000;
 
-/** Accumulates the statistics of one shard, document by document. */
+/**
+ * Accumulates the statistics of one shard, document by document, from the byte filter's
+ * results: words are counted by their id in the vocabulary's WordTable, or (numbers, OOV
+ * words) in a table of the shard's other words, so that a word becomes a string only once
+ * per shard, in finish().
+ */
 export class ShardStatisticsBuilder {
   private readonly counts: ShardStatistics = {
     documentsIn: 0,
@@ -82,16 +85,28 @@ export class ShardStatisticsBuilder {
     badRecords: 0,
     badRecordExamples: [],
   };
-  private readonly words = new Map<string, number>();
-  private readonly oovWords = new Map<string, number>();
+  /** Output count of each vocabulary word, by id. */
+  private readonly vocabularyCounts: Int32Array;
+  /** Words of the shard that are not in the vocabulary, with their output and OOV counts by id. */
+  private readonly otherWords = new WordTable();
+  private readonly otherCounts: number[] = [];
+  private readonly oovCounts: number[] = [];
+  /** Output word types in order of first occurrence: a vocabulary id, or `-1 - id` of an other word. */
+  private readonly typeOrder: number[] = [];
 
-  add(result: SpanFilterResult, subset: string | undefined): void {
+  constructor(private readonly vocabulary: WordTable) {
+    this.vocabularyCounts = new Int32Array(vocabulary.size);
+  }
+
+  /** Adds the filter's `result` for the document `bytes`. */
+  add(result: ByteSpanFilterResult, bytes: Uint8Array, subset: string | undefined): void {
     const counts = this.counts;
-    const documentWordsOut = result.spans.reduce((sum, span) => sum + span.words, 0);
+    let documentWordsOut = 0;
     counts.documentsIn++;
     counts.wordsIn += result.wordsIn;
     if (result.spans.length > 0) counts.documentsOut++;
     for (const span of result.spans) {
+      documentWordsOut += span.words;
       counts.spans++;
       counts.wordsOut += span.words;
       counts.oovWordsOut += span.oov;
@@ -99,12 +114,25 @@ export class ShardStatisticsBuilder {
       const bin = spanLengthBin(span.words);
       while (counts.spansByBin.length <= bin) counts.spansByBin.push(0);
       counts.spansByBin[bin] = (counts.spansByBin[bin] as number) + 1;
-      // An ASCII span is lower-cased in one call (the same as word by word); others word by word.
-      if (NON_ASCII.test(span.text)) for (const word of wordTokens(span.text)) increment(this.words, asciiLowerCase(word), 1);
-      else for (const word of wordTokens(span.text.toLowerCase())) increment(this.words, word, 1);
     }
-    counts.oovWordsSeen += result.oovWords.length;
-    for (const word of result.oovWords) increment(this.oovWords, word, 1);
+    const { vocabularyCounts, otherCounts, typeOrder } = this;
+    for (const word of result.spanWords) {
+      if (word >= 0) {
+        const count = (vocabularyCounts[word] as number) + 1;
+        vocabularyCounts[word] = count;
+        if (count === 1) typeOrder.push(word);
+      } else {
+        const id = this.otherWord(bytes, -1 - word);
+        const count = (otherCounts[id] as number) + 1;
+        otherCounts[id] = count;
+        if (count === 1) typeOrder.push(-1 - id);
+      }
+    }
+    counts.oovWordsSeen += result.oovWordStarts.length;
+    for (const start of result.oovWordStarts) {
+      const id = this.otherWord(bytes, start);
+      this.oovCounts[id] = (this.oovCounts[id] as number) + 1;
+    }
     const perSubset = (counts.subsets[subset ?? NO_SUBSET] ??= { documentsIn: 0, documentsOut: 0, wordsIn: 0, wordsOut: 0 });
     perSubset.documentsIn++;
     perSubset.wordsIn += result.wordsIn;
@@ -118,13 +146,32 @@ export class ShardStatisticsBuilder {
   }
 
   finish(): ShardStatistics {
-    const oovCounts = [...this.oovWords].sort(byCountThenWord);
+    const { vocabulary, otherWords, vocabularyCounts, otherCounts } = this;
+    // In first-seen order: deterministic, and merging needs no order.
+    const wordCounts = this.typeOrder.map((type): [string, number] =>
+      type >= 0 ? [vocabulary.word(type), vocabularyCounts[type] as number] : [otherWords.word(-1 - type), otherCounts[-1 - type] as number],
+    );
+    const oovCounts: [string, number][] = [];
+    this.oovCounts.forEach((count, id) => {
+      if (count > 0) oovCounts.push([otherWords.word(id), count]);
+    });
+    oovCounts.sort(byCountThenWord);
     return {
       ...this.counts,
-      wordCounts: [...this.words], // in first-seen order: deterministic, and merging needs no order
+      wordCounts,
       oovCounts: oovCounts.slice(0, OOV_WORDS_PER_SHARD),
       oovCountsTruncated: oovCounts.length > OOV_WORDS_PER_SHARD,
     };
+  }
+
+  /** Id of the word starting at `start` in the table of other words, added with zero counts if new. */
+  private otherWord(bytes: Uint8Array, start: number): number {
+    const id = this.otherWords.add(bytes, start, wordEnd(bytes, start));
+    if (id === this.otherCounts.length) {
+      this.otherCounts.push(0);
+      this.oovCounts.push(0);
+    }
+    return id;
   }
 }
 
@@ -230,10 +277,6 @@ function spanLengthBin(words: number): number {
 
 function ratio(numerator: number, denominator: number): number {
   return denominator === 0 ? 0 : numerator / denominator;
-}
-
-function increment(counts: Map<string, number>, key: string, by: number): void {
-  counts.set(key, (counts.get(key) ?? 0) + by);
 }
 
 function byCountThenWord([wordA, countA]: [string, number], [wordB, countB]: [string, number]): number {

@@ -7,7 +7,7 @@
  */
 import { open, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { spanFilter, type SpanFilterOptions } from '@downscale/simplify';
+import { spanFilterBytes, type SpanFilterOptions, type WordTable } from '@downscale/simplify';
 import { writeFileAtomic } from './atomic-write.js';
 import type { CorpusDocument } from './documents.js';
 import type { InputFile } from './input-files.js';
@@ -79,8 +79,8 @@ export function spanLine(document: CorpusDocument, text: string, words: number, 
 }
 
 /** Reads and filters the files of `job`, writes its two files and returns its statistics. */
-export async function runShard(job: ShardJob, vocabulary: ReadonlySet<string>): Promise<ShardStatistics> {
-  const statistics = new ShardStatisticsBuilder();
+export async function runShard(job: ShardJob, vocabulary: WordTable): Promise<ShardStatistics> {
+  const statistics = new ShardStatisticsBuilder(vocabulary);
   const paths = shardFiles(job.outDir, job.index);
   const temporary = `${paths.spans}.tmp-${process.pid}`;
   const output = await open(temporary, 'w');
@@ -89,10 +89,11 @@ export async function runShard(job: ShardJob, vocabulary: ReadonlySet<string>): 
     let pendingChars = 0;
     const documents = readInputFiles(job.files, { skipBad: job.skipBad, onBadRecord: (error) => statistics.addBadRecord(error) });
     for await (const document of documents) {
-      const result = spanFilter(document.text, vocabulary, job.filterOptions);
-      statistics.add(result, document.subset);
+      const bytes = Buffer.from(document.text, 'utf8');
+      const result = spanFilterBytes(bytes, vocabulary, job.filterOptions);
+      statistics.add(result, bytes, document.subset);
       for (const span of result.spans) {
-        const line = spanLine(document, span.text, span.words, span.oov);
+        const line = spanLine(document, bytes.toString('utf8', span.start, span.end), span.words, span.oov);
         pending.push(line);
         pendingChars += line.length;
       }

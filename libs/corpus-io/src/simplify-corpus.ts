@@ -17,7 +17,7 @@
 import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { resolveSpanFilterOptions, type SpanFilterOptions, type Vocabulary } from '@downscale/simplify';
+import { resolveSpanFilterOptions, wordTableOf, type SpanFilterOptions, type Vocabulary } from '@downscale/simplify';
 import { writeFileAtomic } from './atomic-write.js';
 import { FilterPool } from './filter-pool.js';
 import { resolveRunInputs } from './input-files.js';
@@ -120,8 +120,8 @@ export async function simplifyCorpus(options: SimplifyCorpusOptions): Promise<Si
   options.onProgress?.({ ...progress });
 
   const runner = shardRunner(options, workers, words, vocabularySha256);
-  // Two shards per worker: one running, one ready.
-  const inFlight = new InFlight(runner.inProcess ? 1 : (options.pool?.size ?? workers) * 2);
+  // Two shards per worker: one running, one ready; in this thread, one filtering while the other reads or writes.
+  const inFlight = new InFlight((options.pool?.size ?? workers) * 2);
   try {
     for (const [index, shardFilesOfPlan] of plan.entries()) {
       if (options.signal?.aborted) break;
@@ -188,7 +188,6 @@ async function mergeShardFiles(outDir: string, shards: number, options: MergeSta
 }
 
 interface ShardRunner {
-  readonly inProcess: boolean;
   run(job: ShardJob): Promise<ShardStatistics>;
   close(): Promise<void>;
 }
@@ -197,11 +196,11 @@ function shardRunner(options: SimplifyCorpusOptions, workers: number, words: Rea
   const { pool } = options;
   if (pool) {
     if (pool.vocabularySha256 !== vocabularySha256) throw new Error('simplifyCorpus: the given pool was built with another vocabulary; build a FilterPool with this one');
-    return { inProcess: false, run: (job) => pool.run(job), close: async () => undefined };
+    return { run: (job) => pool.run(job), close: async () => undefined };
   }
-  if (workers === 1) return { inProcess: true, run: (job) => runShard(job, words), close: async () => undefined };
+  if (workers === 1) return { run: (job) => runShard(job, wordTableOf(words)), close: async () => undefined };
   const ownPool = new FilterPool(workers, words);
-  return { inProcess: false, run: (job) => ownPool.run(job), close: () => ownPool.close() };
+  return { run: (job) => ownPool.run(job), close: () => ownPool.close() };
 }
 
 /**

@@ -14,6 +14,10 @@ export {
   joinSpans,
   resolveSpanFilterOptions,
   spanFilter,
+  spanFilterBytes,
+  wordEnd,
+  type ByteSpan,
+  type ByteSpanFilterResult,
   type Span,
   type SpanFilterOptions,
   type SpanFilterResult,
@@ -39,3 +43,4 @@ export {
   type VocabularyFormat,
   type VocabularyReport,
 } from './vocabulary.js';
+export { WordTable, wordTableOf } from './word-table.js';

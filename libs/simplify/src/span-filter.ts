@@ -38,10 +38,14 @@
  * the counters minus the rejecting word. With the defaults (32, 0.01) the first OOV word of
  * a span always ends it; an OOV word survives only once `words` (itself included) is 100+.
  *
- * The filter scans UTF-16 codes with a class table and builds a string only for each word
- * it has to look up, at the word's end; a span's text is one slice of the document.
+ * The filter works on the UTF-8 bytes of a document ({@link spanFilterBytes}): non-ASCII bytes
+ * are word characters, so the tokens are those of the rule above, and every token boundary
+ * is next to an ASCII byte, so a span's bytes decode to the same text as the document's
+ * characters there. A word is looked up in a {@link WordTable} straight from the bytes; no
+ * string is built for it. {@link spanFilter} is the same filter on a string.
  */
-import { ASCII_CLASS, DELIMITER, DIGIT, LETTER, SENTENCE_END, UPPER, asciiLowerCase } from './tokens.js';
+import { BYTE_CLASS, DELIMITER, DIGIT, SENTENCE_END, asciiLowerCase } from './tokens.js';
+import { wordTableOf, type WordTable } from './word-table.js';
 
 export interface SpanFilterOptions {
   /** A span is emitted only if it has more words than this (default 32). */
@@ -75,66 +79,69 @@ export interface SpanFilterResult {
   readonly oovWords: string[];
 }
 
+/** A span as a byte range `[start, end)` of the document, trailing spaces and newlines trimmed. */
+export interface ByteSpan {
+  readonly start: number;
+  readonly end: number;
+  /** Word tokens in the span. */
+  readonly words: number;
+  /** OOV word tokens kept in the span. */
+  readonly oov: number;
+}
+
+export interface ByteSpanFilterResult {
+  readonly spans: ByteSpan[];
+  /** Word tokens in the whole document. */
+  readonly wordsIn: number;
+  /** Start offset of every OOV word the filter looked at (kept or span-ending), in order; see wordEnd. */
+  readonly oovWordStarts: number[];
+  /**
+   * The words of the emitted spans, in order: a word of the vocabulary as its id in the
+   * WordTable, any other word (a number, a kept OOV word) as `-1 - start`; see wordEnd.
+   */
+  readonly spanWords: number[];
+}
+
 const SPACE = 32;
 const NEWLINE = 10;
-const HAS_UPPER = 1;
-const HAS_NON_ASCII = 2;
 
 /**
- * Splits `text` into the spans that the authors' filter keeps. `vocabulary` holds
- * lower-case words (see vocabulary.ts); tokens are ASCII-lower-cased before the look-up.
+ * Splits the UTF-8 document `bytes` into the spans that the authors' filter keeps.
+ * `vocabulary` holds lower-case words; tokens are ASCII-lower-cased for the look-up.
  */
-export function spanFilter(
-  text: string,
-  vocabulary: ReadonlySet<string>,
-  options: SpanFilterOptions = {},
-): SpanFilterResult {
+export function spanFilterBytes(bytes: Uint8Array, vocabulary: WordTable, options: SpanFilterOptions = {}): ByteSpanFilterResult {
   const { minWords, maxOovFraction, fromSentenceStart } = resolveSpanFilterOptions(options);
-  const spans: Span[] = [];
-  const oovWords: string[] = [];
-  const length = text.length;
+  const spans: ByteSpan[] = [];
+  const oovWordStarts: number[] = [];
+  const spanWords: number[] = [];
+  const length = bytes.length;
   let wordsIn = 0;
   let atSentenceStart = true;
   let spanStart = -1; // -1 while the span is empty
   let spanEnd = 0;
+  let spanWordsMark = 0; // spanWords.length when the span opened
   let words = 0;
   let oov = 0;
 
   let i = 0;
   while (i < length) {
-    const code = text.charCodeAt(i);
-    const cls = code < 128 ? (ASCII_CLASS[code] as number) : LETTER;
+    const byte = bytes[i] as number;
+    const cls = BYTE_CLASS[byte] as number;
 
     if (cls >= DELIMITER) {
       if (spanStart >= 0) spanEnd = i + 1;
       else if (fromSentenceStart && !atSentenceStart) atSentenceStart = cls === SENTENCE_END;
-      else if (code !== SPACE && code !== NEWLINE) {
+      else if (byte !== SPACE && byte !== NEWLINE) {
         spanStart = i;
         spanEnd = i + 1;
+        spanWordsMark = spanWords.length;
       }
       i++;
       continue;
     }
 
-    // A word token: a run of digits, or a run of non-digit word characters.
-    let end = i + 1;
-    let flags = cls === UPPER ? HAS_UPPER : code < 128 ? 0 : HAS_NON_ASCII;
-    if (cls === DIGIT) {
-      while (end < length && ASCII_CLASS[text.charCodeAt(end)] === DIGIT) end++;
-    } else {
-      while (end < length) {
-        const next = text.charCodeAt(end);
-        if (next >= 128) flags |= HAS_NON_ASCII;
-        else {
-          const nextClass = ASCII_CLASS[next] as number;
-          if (nextClass > UPPER) break;
-          flags |= nextClass; // UPPER === HAS_UPPER
-        }
-        end++;
-      }
-    }
+    const end = wordEnd(bytes, i);
     wordsIn++;
-
     if (spanStart < 0) {
       if (fromSentenceStart && !atSentenceStart) {
         i = end;
@@ -142,44 +149,78 @@ export function spanFilter(
       }
       spanStart = i;
       spanEnd = i;
+      spanWordsMark = spanWords.length;
     }
     words++;
-    if (cls === DIGIT) {
+    const id = cls === DIGIT ? -1 : vocabulary.find(bytes, i, end);
+    if (id >= 0) {
+      spanWords.push(id);
+      spanEnd = end;
+    } else if (cls === DIGIT) {
+      spanWords.push(-1 - i);
       spanEnd = end;
     } else {
-      const raw = text.slice(i, end);
-      const word = flags === 0 || flags === HAS_NON_ASCII ? raw : flags === HAS_UPPER ? raw.toLowerCase() : asciiLowerCase(raw);
-      if (vocabulary.has(word)) {
+      oovWordStarts.push(i);
+      oov++;
+      if (oov / Math.max(words, minWords) <= maxOovFraction) {
+        spanWords.push(-1 - i);
         spanEnd = end;
       } else {
-        oovWords.push(word);
-        oov++;
-        if (oov / Math.max(words, minWords) <= maxOovFraction) {
-          spanEnd = end;
-        } else {
-          if (words > minWords) emitSpan(text, spanStart, spanEnd, words - 1, oov - 1, spans);
-          spanStart = -1;
-          words = 0;
-          oov = 0;
-          atSentenceStart = false;
-        }
+        if (!(words > minWords && emitSpan(bytes, spanStart, spanEnd, words - 1, oov - 1, spans))) spanWords.length = spanWordsMark;
+        spanStart = -1;
+        words = 0;
+        oov = 0;
+        atSentenceStart = false;
       }
     }
     i = end;
   }
-  if (spanStart >= 0 && words > minWords) emitSpan(text, spanStart, spanEnd, words, oov, spans);
-  return { spans, wordsIn, oovWords };
+  if (spanStart >= 0 && !(words > minWords && emitSpan(bytes, spanStart, spanEnd, words, oov, spans))) spanWords.length = spanWordsMark;
+  return { spans, wordsIn, oovWordStarts, spanWords };
 }
 
-/** Appends `text[start, end)` minus trailing spaces and newlines, unless nothing is left. */
-function emitSpan(text: string, start: number, end: number, words: number, oov: number, spans: Span[]): void {
+/** End of the word token that starts at `start`: a run of ASCII digits, or of other word characters. */
+export function wordEnd(bytes: Uint8Array, start: number): number {
+  const length = bytes.length;
+  let end = start + 1;
+  if (BYTE_CLASS[bytes[start] as number] === DIGIT) {
+    while (end < length && BYTE_CLASS[bytes[end] as number] === DIGIT) end++;
+  } else {
+    while (end < length && (BYTE_CLASS[bytes[end] as number] as number) < DIGIT) end++;
+  }
+  return end;
+}
+
+/** Appends `bytes[start, end)` minus trailing spaces and newlines, unless nothing is left. */
+function emitSpan(bytes: Uint8Array, start: number, end: number, words: number, oov: number, spans: ByteSpan[]): boolean {
   let trimmedEnd = end;
   while (trimmedEnd > start) {
-    const last = text.charCodeAt(trimmedEnd - 1);
+    const last = bytes[trimmedEnd - 1];
     if (last !== SPACE && last !== NEWLINE) break;
     trimmedEnd--;
   }
-  if (trimmedEnd > start) spans.push({ text: text.slice(start, trimmedEnd), words, oov });
+  if (trimmedEnd === start) return false;
+  spans.push({ start, end: trimmedEnd, words, oov });
+  return true;
+}
+
+const UTF8 = new TextEncoder();
+const DECODER = new TextDecoder();
+
+/**
+ * Splits `text` into the spans that the authors' filter keeps. `vocabulary` holds
+ * lower-case words (see vocabulary.ts); tokens are ASCII-lower-cased before the look-up.
+ * Lone UTF-16 surrogates, which UTF-8 cannot hold, are read as U+FFFD.
+ */
+export function spanFilter(text: string, vocabulary: ReadonlySet<string>, options: SpanFilterOptions = {}): SpanFilterResult {
+  const bytes = UTF8.encode(text);
+  const result = spanFilterBytes(bytes, wordTableOf(vocabulary), options);
+  const decode = (start: number, end: number): string => DECODER.decode(bytes.subarray(start, end));
+  return {
+    spans: result.spans.map((span) => ({ text: decode(span.start, span.end), words: span.words, oov: span.oov })),
+    wordsIn: result.wordsIn,
+    oovWords: result.oovWordStarts.map((start) => asciiLowerCase(decode(start, wordEnd(bytes, start)))),
+  };
 }
 
 /** Fills in the defaults and refuses options the rule cannot work with. */

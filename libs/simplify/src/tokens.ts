@@ -12,7 +12,7 @@
  * - Lower-casing is ASCII-only (`A`-`Z`), as a byte-oriented filter's is: `É` stays `É`.
  */
 
-/** Class of an ASCII character; every non-ASCII character is {@link LETTER}. */
+/** Class of a character or byte; every non-ASCII one is {@link LETTER}. */
 export const LETTER = 0;
 export const UPPER = 1;
 export const DIGIT = 2;
@@ -22,11 +22,11 @@ export const SENTENCE_END = 4;
 
 export const SPAN_DELIMITERS = ' .,:;?!\n\t-()[]{}=<>"\'&^%$#@*+/|\\~';
 
-/** Character class of each ASCII code (index < 128). */
-export const ASCII_CLASS: Uint8Array = buildAsciiClassTable();
+/** Class of each byte of UTF-8 text, and of each ASCII code (bytes 128-255 are LETTER). */
+export const BYTE_CLASS: Uint8Array = buildByteClassTable();
 
-function buildAsciiClassTable(): Uint8Array {
-  const table = new Uint8Array(128).fill(LETTER);
+function buildByteClassTable(): Uint8Array {
+  const table = new Uint8Array(256).fill(LETTER);
   for (let code = 65; code <= 90; code++) table[code] = UPPER;
   for (let code = 48; code <= 57; code++) table[code] = DIGIT;
   for (const delimiter of SPAN_DELIMITERS) table[delimiter.charCodeAt(0)] = DELIMITER;
@@ -36,7 +36,7 @@ function buildAsciiClassTable(): Uint8Array {
 
 /** Class of the character code `code` (one UTF-16 unit). */
 export function charClass(code: number): number {
-  return code < 128 ? (ASCII_CLASS[code] as number) : LETTER;
+  return code < 128 ? (BYTE_CLASS[code] as number) : LETTER;
 }
 
 /** Lower-cases `A`-`Z` only, leaving every other character as it is. */
