@@ -7,7 +7,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { CorpusReadError, type CorpusDocument } from './documents.js';
 import { resolveInputFiles } from './input-files.js';
 import { splitLines } from './lines.js';
-import { readDocuments } from './readers.js';
+import { readDocuments, readTextFileUtf8 } from './readers.js';
 import { temporaryFolder } from './testing.js';
 
 const FIXTURES = fileURLToPath(new URL('../test-fixtures/', import.meta.url));
@@ -51,6 +51,22 @@ describe('readDocuments', () => {
     await writeFile(path, '\ufeffOnce upon a time.\nThe end.');
     const { documents } = await collect(path);
     assert.deepEqual(documents, [{ id: 'story.txt', text: 'Once upon a time.\nThe end.' }]);
+  });
+
+  it('reads a .txt file as bytes that are the UTF-8 of the text read as a string', async () => {
+    const cases = {
+      'plain.txt': Buffer.from('caf\u00e9 and \u65e5\u672c\n'),
+      'bom.txt': Buffer.from('\ufeffwith a mark'),
+      'malformed.txt': Buffer.from([0xef, 0xbb, 0xbf, 0x61, 0xe9, 0x62, 0xf0, 0x9f, 0x98, 0x20, 0xc3]),
+    };
+    for (const [name, bytes] of Object.entries(cases)) {
+      const path = join(folder.path, name);
+      await writeFile(path, bytes);
+      const [document] = (await collect(path)).documents;
+      const { id, utf8 } = await readTextFileUtf8(path);
+      assert.equal(id, name);
+      assert.deepEqual(utf8, Buffer.from(document?.text ?? '', 'utf8'), name);
+    }
   });
 
   it('reads .jsonl records with ids, file:line ids and source subsets', async () => {

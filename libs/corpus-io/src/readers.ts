@@ -2,6 +2,7 @@
  * Streaming readers for the corpus formats: memory holds one document (one line, one
  * Parquet row group) at a time, never a whole JSONL or Parquet file.
  */
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -51,8 +52,22 @@ export async function* readFileDocuments(file: InputFile, options: ReadDocuments
 }
 
 async function readTextDocument(path: string): Promise<CorpusDocument> {
-  const text = await readFile(path, 'utf8');
-  return { id: basename(path), text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  const { id, utf8 } = await readTextFileUtf8(path);
+  return { id, text: utf8.toString('utf8') };
+}
+
+/** UTF-8 of a byte-order mark (U+FEFF). */
+const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * A plain-text file's document as UTF-8 bytes, for a reader that works on bytes: the bytes
+ * of the text that reading the file as a string gives (a malformed sequence becomes U+FFFD,
+ * a byte-order mark is dropped), without decoding a file that is valid UTF-8.
+ */
+export async function readTextFileUtf8(path: string): Promise<{ readonly id: string; readonly utf8: Buffer }> {
+  const bytes = await readFile(path);
+  const valid = isUtf8(bytes) ? bytes : Buffer.from(bytes.toString('utf8'), 'utf8');
+  return { id: basename(path), utf8: valid.subarray(0, 3).equals(BYTE_ORDER_MARK) ? valid.subarray(3) : valid };
 }
 
 async function* readJsonlDocuments(path: string, bytes: AsyncIterable<Uint8Array>, policy: BadRecordPolicy): AsyncGenerator<CorpusDocument> {

@@ -9,10 +9,11 @@ import { open, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spanFilterBytes, type SpanFilterOptions, type WordTable } from '@downscale/simplify';
 import { writeFileAtomic } from './atomic-write.js';
-import type { CorpusDocument } from './documents.js';
 import type { InputFile } from './input-files.js';
-import { readInputFiles } from './readers.js';
+import type { BadRecordPolicy } from './documents.js';
+import { readFileDocuments, readTextFileUtf8 } from './readers.js';
 import { ShardStatisticsBuilder, type ShardStatistics } from './shard-statistics.js';
+import { SpanLineWriter, type DocumentLabel } from './span-lines.js';
 
 export const SHARDS_FOLDER = 'shards';
 
@@ -29,9 +30,6 @@ export interface ShardFiles {
   readonly spans: string;
   readonly stats: string;
 }
-
-/** Spans are written in pieces of about this many characters. */
-const WRITE_CHARS = 1 << 20;
 
 /** Where shard `index` of the corpus in `outDir` is stored; `records` names its JSONL file. */
 export function shardFiles(outDir: string, index: number, records = 'spans'): ShardFiles {
@@ -72,10 +70,16 @@ export function planShards<T extends { readonly bytes: number }>(files: readonly
   return shards;
 }
 
-/** One line of spans.jsonl: the four fields of the CLI contract, then the source subset. */
-export function spanLine(document: CorpusDocument, text: string, words: number, oov: number): string {
-  const record = document.subset === undefined ? { doc: document.id, text, words, oov } : { doc: document.id, text, words, oov, subset: document.subset };
-  return `${JSON.stringify(record)}\n`;
+/** The documents of `files` with their UTF-8 text; a plain-text file is read as bytes and never decoded. */
+async function* shardDocuments(files: readonly InputFile[], policy: BadRecordPolicy): AsyncGenerator<{ document: DocumentLabel; utf8: Buffer }> {
+  for (const file of files) {
+    if (file.format === 'txt') {
+      const { id, utf8 } = await readTextFileUtf8(file.path);
+      yield { document: { id }, utf8 };
+    } else {
+      for await (const document of readFileDocuments(file, policy)) yield { document, utf8: Buffer.from(document.text, 'utf8') };
+    }
+  }
 }
 
 /** Reads and filters the files of `job`, writes its two files and returns its statistics. */
@@ -85,25 +89,14 @@ export async function runShard(job: ShardJob, vocabulary: WordTable): Promise<Sh
   const temporary = `${paths.spans}.tmp-${process.pid}`;
   const output = await open(temporary, 'w');
   try {
-    let pending: string[] = [];
-    let pendingChars = 0;
-    const documents = readInputFiles(job.files, { skipBad: job.skipBad, onBadRecord: (error) => statistics.addBadRecord(error) });
-    for await (const document of documents) {
-      const bytes = Buffer.from(document.text, 'utf8');
-      const result = spanFilterBytes(bytes, vocabulary, job.filterOptions);
-      statistics.add(result, bytes, document.subset);
-      for (const span of result.spans) {
-        const line = spanLine(document, bytes.toString('utf8', span.start, span.end), span.words, span.oov);
-        pending.push(line);
-        pendingChars += line.length;
-      }
-      if (pendingChars >= WRITE_CHARS) {
-        await output.write(pending.join(''));
-        pending = [];
-        pendingChars = 0;
-      }
+    const lines = new SpanLineWriter(output);
+    const documents = shardDocuments(job.files, { skipBad: job.skipBad, onBadRecord: (error) => statistics.addBadRecord(error) });
+    for await (const { document, utf8 } of documents) {
+      const result = spanFilterBytes(utf8, vocabulary, job.filterOptions);
+      statistics.add(result, utf8, document.subset);
+      await lines.add(document, utf8, result.spans);
     }
-    await output.write(pending.join(''));
+    await lines.flush();
   } finally {
     await output.close();
   }

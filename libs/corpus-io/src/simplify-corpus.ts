@@ -15,7 +15,6 @@
  * uninterrupted run, and the same for any number of workers.
  */
 import { availableParallelism } from 'node:os';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveSpanFilterOptions, wordTableOf, type SpanFilterOptions, type Vocabulary } from '@downscale/simplify';
 import { writeFileAtomic } from './atomic-write.js';
@@ -24,7 +23,8 @@ import { resolveRunInputs } from './input-files.js';
 import { plannedManifest, vocabularyHash, writeManifest } from './manifest.js';
 import { concatenateFiles, prepareOutDir } from './output-folder.js';
 import { finishedShards, planShards, runShard, shardFiles, type ShardJob } from './shard.js';
-import { ShardStatisticsMerger, type MergeStatisticsOptions, type MergedStatistics, type ShardStatistics } from './shard-statistics.js';
+import { OrderedShardMerge } from './ordered-merge.js';
+import type { MergeStatisticsOptions, MergedStatistics, ShardStatistics } from './shard-statistics.js';
 
 export const SPANS_FILE = 'spans.jsonl';
 export const STATS_FILE = 'stats.json';
@@ -119,6 +119,7 @@ export async function simplifyCorpus(options: SimplifyCorpusOptions): Promise<Si
   }
   options.onProgress?.({ ...progress });
 
+  const merge = new OrderedShardMerge(outDir, plan.length, finished, options.statistics);
   const runner = shardRunner(options, workers, words, vocabularySha256);
   // Two shards per worker: one running, one ready; in this thread, one filtering while the other reads or writes.
   const inFlight = new InFlight((options.pool?.size ?? workers) * 2);
@@ -130,6 +131,7 @@ export async function simplifyCorpus(options: SimplifyCorpusOptions): Promise<Si
       await inFlight.add(
         index,
         runner.run(job).then((stats) => {
+          merge.written(index, stats);
           progress.shardsWritten++;
           progress.bytesDone += shardBytesOf(index);
           progress.documentsRead += stats.documentsIn;
@@ -147,7 +149,7 @@ export async function simplifyCorpus(options: SimplifyCorpusOptions): Promise<Si
   options.signal?.throwIfAborted();
 
   const stats: SimplifiedCorpusStats = {
-    ...(await mergeShardFiles(outDir, plan.length, options.statistics)),
+    ...(await merge.finish()),
     shards: plan.length,
     filter: filterOptions,
     vocabulary: { source: vocabularySource(options.vocabulary), size: words.size, sha256: vocabularySha256 },
@@ -176,15 +178,6 @@ function vocabularyWords(vocabulary: Vocabulary | ReadonlySet<string>): Readonly
 
 function vocabularySource(vocabulary: Vocabulary | ReadonlySet<string>): string {
   return 'report' in vocabulary ? vocabulary.report.source : 'word set';
-}
-
-/** The statistics of shards 0 to `shards` - 1 in `outDir`, read and merged one at a time. */
-async function mergeShardFiles(outDir: string, shards: number, options: MergeStatisticsOptions | undefined): Promise<MergedStatistics> {
-  const merger = new ShardStatisticsMerger(options);
-  for (let index = 0; index < shards; index++) {
-    merger.add(JSON.parse(await readFile(shardFiles(outDir, index).stats, 'utf8')) as ShardStatistics);
-  }
-  return merger.finish();
 }
 
 interface ShardRunner {

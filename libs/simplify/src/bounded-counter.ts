@@ -51,10 +51,19 @@ export class BoundedCounter {
 
   /** The `limit` largest counts, largest first, ties by key. */
   top(limit: number): CountedKey[] {
-    return [...this.counts]
-      .map(([key, count]) => ({ key, count }))
-      .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-      .slice(0, limit);
+    // A selection rather than a sort of every key: the counter may hold 100,000s of keys.
+    const best: CountedKey[] = [];
+    if (limit < 1) return best;
+    for (const [key, count] of this.counts) {
+      if (best.length === limit && !comesBefore(count, key, best[limit - 1] as CountedKey)) continue;
+      let at = best.length === limit ? limit - 1 : best.length;
+      while (at > 0 && comesBefore(count, key, best[at - 1] as CountedKey)) {
+        best[at] = best[at - 1] as CountedKey;
+        at--;
+      }
+      best[at] = { key, count };
+    }
+    return best;
   }
 
   private prune(): void {
@@ -66,4 +75,9 @@ export class BoundedCounter {
     this.pruned = true;
     this.largestDroppedCount = Math.max(this.largestDroppedCount, median);
   }
+}
+
+/** Whether (count, key) ranks before `other`: larger count first, then key order. */
+function comesBefore(count: number, key: string, other: CountedKey): boolean {
+  return count > other.count || (count === other.count && key < other.key);
 }

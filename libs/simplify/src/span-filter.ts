@@ -94,12 +94,12 @@ export interface ByteSpanFilterResult {
   /** Word tokens in the whole document. */
   readonly wordsIn: number;
   /** Start offset of every OOV word the filter looked at (kept or span-ending), in order; see wordEnd. */
-  readonly oovWordStarts: number[];
+  readonly oovWordStarts: Int32Array;
   /**
    * The words of the emitted spans, in order: a word of the vocabulary as its id in the
    * WordTable, any other word (a number, a kept OOV word) as `-1 - start`; see wordEnd.
    */
-  readonly spanWords: number[];
+  readonly spanWords: Int32Array;
 }
 
 const SPACE = 32;
@@ -112,8 +112,8 @@ const NEWLINE = 10;
 export function spanFilterBytes(bytes: Uint8Array, vocabulary: WordTable, options: SpanFilterOptions = {}): ByteSpanFilterResult {
   const { minWords, maxOovFraction, fromSentenceStart } = resolveSpanFilterOptions(options);
   const spans: ByteSpan[] = [];
-  const oovWordStarts: number[] = [];
-  const spanWords: number[] = [];
+  const oovWordStarts = new IntList();
+  const spanWords = new IntList();
   const length = bytes.length;
   let wordsIn = 0;
   let atSentenceStart = true;
@@ -176,7 +176,26 @@ export function spanFilterBytes(bytes: Uint8Array, vocabulary: WordTable, option
     i = end;
   }
   if (spanStart >= 0 && !(words > minWords && emitSpan(bytes, spanStart, spanEnd, words, oov, spans))) spanWords.length = spanWordsMark;
-  return { spans, wordsIn, oovWordStarts, spanWords };
+  return { spans, wordsIn, oovWordStarts: oovWordStarts.toArray(), spanWords: spanWords.toArray() };
+}
+
+/** A growing list of 32-bit integers that is cut back by setting `length` (cheaper than an array's). */
+class IntList {
+  private items = new Int32Array(256);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.items.length) {
+      const items = new Int32Array(2 * this.items.length);
+      items.set(this.items);
+      this.items = items;
+    }
+    this.items[this.length++] = value;
+  }
+
+  toArray(): Int32Array {
+    return this.items.subarray(0, this.length);
+  }
 }
 
 /** End of the word token that starts at `start`: a run of ASCII digits, or of other word characters. */
@@ -219,7 +238,7 @@ export function spanFilter(text: string, vocabulary: ReadonlySet<string>, option
   return {
     spans: result.spans.map((span) => ({ text: decode(span.start, span.end), words: span.words, oov: span.oov })),
     wordsIn: result.wordsIn,
-    oovWords: result.oovWordStarts.map((start) => asciiLowerCase(decode(start, wordEnd(bytes, start)))),
+    oovWords: Array.from(result.oovWordStarts, (start) => asciiLowerCase(decode(start, wordEnd(bytes, start)))),
   };
 }
 

@@ -36,6 +36,16 @@ describe('BoundedCounter', () => {
     assert.equal(counter.maxDroppedCount, 0);
   });
 
+  it('top(n) is the first n of all keys sorted by count, then key', () => {
+    const counter = new BoundedCounter(1000);
+    for (let i = 0; i < 2000; i++) counter.add(`k${(i * 7919) % 311}`, 1 + (i % 3));
+    const all = counter.top(counter.size);
+    assert.equal(all.length, counter.size);
+    const sorted = [...all].sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
+    assert.deepEqual(all, sorted);
+    for (const limit of [0, 1, 7, 50]) assert.deepEqual(counter.top(limit), sorted.slice(0, limit));
+  });
+
   it('drops every key at or below the median count when it grows past capacity', () => {
     const counter = new BoundedCounter(4);
     for (const key of ['x', 'x', 'x', 'y', 'y', 'a', 'b', 'c']) counter.add(key); // 5 keys: x3 y2 a1 b1 c1

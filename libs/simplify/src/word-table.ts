@@ -12,12 +12,10 @@ const EMPTY = -1;
 
 /** Each byte ASCII-lower-cased: `A`-`Z` to `a`-`z`, every other byte as it is. */
 const FOLD: Uint8Array = Uint8Array.from({ length: 256 }, (_, byte) => (byte >= 65 && byte <= 90 ? byte | 32 : byte));
-const UTF8 = new TextEncoder();
-const DECODER = new TextDecoder();
 
 export class WordTable {
-  /** Bytes of all stored words, back to back. */
-  private pool = new Uint8Array(1024);
+  /** Bytes of all stored words, back to back (a Buffer: its toString decodes a range fastest). */
+  private pool = Buffer.alloc(1024);
   private poolLength = 0;
   /** Word `id` is pool[starts[id], starts[id + 1]). */
   private starts = new Int32Array(256);
@@ -34,7 +32,7 @@ export class WordTable {
     const table = new WordTable();
     for (const word of words) {
       if (/[A-Z]/.test(word)) continue;
-      const bytes = UTF8.encode(word);
+      const bytes = Buffer.from(word, 'utf8');
       table.add(bytes, 0, bytes.length);
     }
     return table;
@@ -75,7 +73,7 @@ export class WordTable {
 
   /** The word with id `id`, as a string. */
   word(id: number): string {
-    return DECODER.decode(this.pool.subarray(this.starts[id], this.starts[id + 1]));
+    return this.pool.toString('utf8', this.starts[id], this.starts[id + 1]);
   }
 
   private equals(id: number, bytes: Uint8Array, start: number, end: number): boolean {
@@ -90,7 +88,11 @@ export class WordTable {
 
   private store(id: number, bytes: Uint8Array, start: number, end: number): void {
     const length = end - start;
-    if (this.poolLength + length > this.pool.length) this.pool = grown(this.pool, this.poolLength + length);
+    if (this.poolLength + length > this.pool.length) {
+      const pool = Buffer.alloc(Math.max(2 * this.pool.length, this.poolLength + length));
+      this.pool.copy(pool, 0, 0, this.poolLength);
+      this.pool = pool;
+    }
     for (let i = start; i < end; i++) this.pool[this.poolLength++] = FOLD[bytes[i] as number] as number;
     if (id + 2 > this.starts.length) this.starts = grown(this.starts, id + 2);
     this.starts[id + 1] = this.poolLength;
@@ -134,10 +136,8 @@ function foldedHash(bytes: Uint8Array, start: number, end: number): number {
 }
 
 /** A copy of `array` with room for at least `needed` elements. */
-function grown<T extends Uint8Array | Int32Array>(array: T, needed: number): T {
-  let length = array.length * 2;
-  while (length < needed) length *= 2;
-  const copy = new (array.constructor as new (length: number) => T)(length);
+function grown(array: Int32Array<ArrayBuffer>, needed: number): Int32Array<ArrayBuffer> {
+  const copy = new Int32Array(Math.max(2 * array.length, needed));
   copy.set(array);
   return copy;
 }
