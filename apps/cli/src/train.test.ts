@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -59,6 +59,20 @@ describe('downscale train', () => {
     assert.equal(readFileSync(join(again, 'tokenizer.json'), 'utf8'), readFileSync(join(run, 'tokenizer.json'), 'utf8'));
   });
 
+  it('resumes a stopped run from its newest checkpoint and ends exactly where the uninterrupted run ended', async () => {
+    const resumed = join(dir, 'resumed');
+    cpSync(run, resumed, { recursive: true });
+    // As if stopped after the first checkpoint: every later step folder is gone.
+    const [first, ...later] = readdirSync(resumed).filter((name) => name.startsWith('step-')).sort();
+    assert.ok(first && later.length > 0, 'the run saved more than one checkpoint');
+    for (const name of later) rmSync(join(resumed, name), { recursive: true });
+    const report = await train({ corpus, out: resumed, hidden: 16, layers: 1, heads: 2, context: 16, batch: 4, tokens: 512, vocabSize: 100, seed: 3, backend: 'cpu' });
+    assert.equal(report.status, 'completed');
+    assert.equal(report.steps, 8);
+    const final = 'step-000000008/checkpoint.safetensors';
+    assert.ok(readFileSync(join(resumed, final)).equals(readFileSync(join(run, final))), 'the resumed run writes the same final checkpoint, byte for byte');
+  });
+
   it('refuses an invalid config before any work, naming the field', async () => {
     const out = join(dir, 'never');
     const base: TrainFlags = { corpus, out, hidden: 16, layers: 1, heads: 2, context: 16, batch: 4, tokens: 512, vocabSize: 100, seed: 3 };
@@ -71,7 +85,7 @@ describe('downscale train', () => {
     await assert.rejects(train({ ...base, corpus: join(dir, 'corpus.csv') }), /--corpus: .*unknown format/);
     const { vocabSize: _, ...noTokenizer } = base;
     await assert.rejects(train(noTokenizer), /exactly one of --tokenizer .* or --vocab-size/);
-    await assert.rejects(train({ ...base, out: run }), /already holds checkpoints/);
+    await assert.rejects(train({ ...base, out: run, seed: 4 }), /--out .* holds checkpoints of another run: resume: .*Pass that run's flags to resume it, or a new --out/);
     assert.equal(existsSync(out), false, 'nothing was written');
 
     const zeroBudget = downscale('train', '--corpus', corpus, '--vocab-size', '100', '--tokens', '0', '--out', out, ...tiny);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { modelConfig, trainingConfig, type ModelConfig, type TrainingJob } from '@downscale/contracts';
 import { readInputFiles, resolveRunInputs, writeFileAtomic, type InputFile } from '@downscale/corpus-io';
@@ -91,8 +91,11 @@ async function openCorpus(corpus: string, out: string): Promise<CorpusInput> {
   return { kind: 'text', files: await resolveRunInputs(path, out).catch((error: Error) => Promise.reject(new Error(`--corpus: ${error.message}`))) };
 }
 
-/** The tokenizer to use (loaded now) or the vocabulary size of one to train, checked against the corpus. */
-async function chooseTokenizer(flags: TrainFlags, corpus: CorpusInput): Promise<{ tokenizer?: BpeTokenizer; vocabSize: number }> {
+/**
+ * The tokenizer to use (loaded now) or the vocabulary size of one to train, checked against the
+ * corpus. A resumed run keeps the tokenizer it trained (in `resumedOut`), so its ids stay the same.
+ */
+async function chooseTokenizer(flags: TrainFlags, corpus: CorpusInput, resumedOut?: string): Promise<{ tokenizer?: BpeTokenizer; vocabSize: number }> {
   if (corpus.kind === 'tokens') {
     if (flags.vocabSize !== undefined) throw new Error(`--vocab-size trains a tokenizer for a text corpus, but --corpus ${flags.corpus} is already tokenized; leave it out`);
     const path = flags.tokenizer ?? corpus.tokenizer;
@@ -105,8 +108,9 @@ async function chooseTokenizer(flags: TrainFlags, corpus: CorpusInput): Promise<
   if ((flags.tokenizer === undefined) === (flags.vocabSize === undefined)) {
     throw new Error('a text corpus needs exactly one of --tokenizer <tokenizer.json> or --vocab-size <n> (to train a tokenizer on it)');
   }
-  if (flags.tokenizer === undefined) return { vocabSize: flags.vocabSize! };
-  const tokenizer = await loadTokenizer(flags.tokenizer);
+  const ownTokenizer = resumedOut === undefined ? undefined : join(resumedOut, TOKENIZER_FILE);
+  if (flags.tokenizer === undefined && !(ownTokenizer && existsSync(ownTokenizer))) return { vocabSize: flags.vocabSize! };
+  const tokenizer = await loadTokenizer(flags.tokenizer ?? ownTokenizer!);
   return { tokenizer, vocabSize: tokenizer.vocabSize };
 }
 
@@ -185,17 +189,29 @@ function trainingProgress(plan: RunPlan, stream: NodeJS.WriteStream): { update(p
   return { update: (point) => bar.update(point.step, fields(point)), stop: () => bar.stop() };
 }
 
+/** The newest checkpoint of a run folder that `downscale train` left (stopped or completed), if any. */
+async function newestCheckpoint(out: string): Promise<{ path: string; bytes: Uint8Array } | undefined> {
+  const newest = (await stepFolders(out)).at(-1);
+  if (!newest) return undefined;
+  const path = join(newest.path, CHECKPOINT_FILE);
+  const bytes = await readFile(path).catch((error: Error) => {
+    throw new Error(`--out ${out} holds ${newest.path} but its checkpoint cannot be read (${error.message}); remove that folder to resume from the one before, or pass a new --out`);
+  });
+  return { path, bytes };
+}
+
 /**
  * `downscale train`: one run in the foreground, without NATS or a database. Everything is
  * checked before any work; then the tokenizer is trained (or taken), the corpus tokenized,
- * and the run trained with checkpoints in <out>/step-N/ and the tokenizer in <out>.
+ * and the run trained with checkpoints in <out>/step-N/ and the tokenizer in <out>. An <out>
+ * that already holds checkpoints is resumed from the newest, if it is this run's.
  */
 export async function train(flags: TrainFlags): Promise<TrainReport> {
   const out = resolve(flags.out);
   const corpus = await openCorpus(flags.corpus, out);
-  const choice = await chooseTokenizer(flags, corpus);
+  const resume = await newestCheckpoint(out);
+  const choice = await chooseTokenizer(flags, corpus, resume ? out : undefined);
   let plan = planFromFlags(flags, choice.vocabSize);
-  if ((await stepFolders(out)).length > 0) throw new Error(`--out ${out} already holds checkpoints (step-N folders) of another run; pass a new folder`);
   const backend = await selectBackend(flags.backend);
 
   await mkdir(out, { recursive: true });
@@ -217,7 +233,8 @@ export async function train(flags: TrainFlags): Promise<TrainReport> {
       `on ${dataset.trainTokens.toLocaleString('en-US')} tokens: ${plan.totalSteps} steps of ${plan.tokensPerStep} tokens on ${backend}\n`,
   );
 
-  let checkpoint: string | undefined;
+  if (resume) process.stderr.write(`resuming from ${resume.path}\n`);
+  let checkpoint = resume ? dirname(resume.path) : undefined;
   const abort = new AbortController();
   // Ctrl-C stops after the current step with a checkpoint.
   const interrupt = () => abort.abort();
@@ -227,6 +244,7 @@ export async function train(flags: TrainFlags): Promise<TrainReport> {
     const outcome = await trainRun({
       plan,
       dataset,
+      ...(resume ? { resume: resume.bytes } : {}),
       signal: abort.signal,
       metricsInterval: 1,
       flushIntervalMs: 0,
@@ -248,6 +266,11 @@ export async function train(flags: TrainFlags): Promise<TrainReport> {
       ...(checkpoint ? { checkpoint } : {}),
       out,
     };
+  } catch (error) {
+    if (resume && error instanceof Error && error.message.startsWith('resume:')) {
+      throw new Error(`--out ${out} holds checkpoints of another run: ${error.message}. Pass that run's flags to resume it, or a new --out`);
+    }
+    throw error;
   } finally {
     progress.stop();
     process.removeListener('SIGINT', interrupt);
