@@ -105,6 +105,15 @@ export interface ByteSpanFilterResult {
 const SPACE = 32;
 const NEWLINE = 10;
 
+/** Number of character classes in tokens.ts. */
+const CLASSES = SENTENCE_END + 1;
+/** WORD_START[previous * CLASSES + current]: 1 where a character of class `current` after one of class `previous` starts a word. */
+const WORD_START: Uint8Array = Uint8Array.from({ length: CLASSES * CLASSES }, (_, index) => {
+  const previous = Math.floor(index / CLASSES);
+  const current = index % CLASSES;
+  return current < DELIMITER && (previous >= DELIMITER || (previous === DIGIT) !== (current === DIGIT)) ? 1 : 0;
+});
+
 /**
  * Splits the UTF-8 document `bytes` into the spans that the authors' filter keeps.
  * `vocabulary` holds lower-case words; tokens are ASCII-lower-cased for the look-up.
@@ -116,7 +125,6 @@ export function spanFilterBytes(bytes: Uint8Array, vocabulary: WordTable, option
   const spanWords = new IntList();
   const length = bytes.length;
   let wordsIn = 0;
-  let atSentenceStart = true;
   let spanStart = -1; // -1 while the span is empty
   let spanEnd = 0;
   let spanWordsMark = 0; // spanWords.length when the span opened
@@ -130,7 +138,6 @@ export function spanFilterBytes(bytes: Uint8Array, vocabulary: WordTable, option
 
     if (cls >= DELIMITER) {
       if (spanStart >= 0) spanEnd = i + 1;
-      else if (fromSentenceStart && !atSentenceStart) atSentenceStart = cls === SENTENCE_END;
       else if (byte !== SPACE && byte !== NEWLINE) {
         spanStart = i;
         spanEnd = i + 1;
@@ -143,10 +150,6 @@ export function spanFilterBytes(bytes: Uint8Array, vocabulary: WordTable, option
     const end = wordEnd(bytes, i);
     wordsIn++;
     if (spanStart < 0) {
-      if (fromSentenceStart && !atSentenceStart) {
-        i = end;
-        continue;
-      }
       spanStart = i;
       spanEnd = i;
       spanWordsMark = spanWords.length;
@@ -170,7 +173,20 @@ export function spanFilterBytes(bytes: Uint8Array, vocabulary: WordTable, option
         spanStart = -1;
         words = 0;
         oov = 0;
-        atSentenceStart = false;
+        if (fromSentenceStart) {
+          // The next span opens only after the next sentence end: skip there, counting words
+          // without a branch per byte (a word starts where WORD_START says so).
+          let previous = cls;
+          i = end;
+          for (; i < length; i++) {
+            const next = BYTE_CLASS[bytes[i] as number] as number;
+            if (next === SENTENCE_END) break;
+            wordsIn += WORD_START[previous * CLASSES + next] as number;
+            previous = next;
+          }
+          i++; // past the sentence end
+          continue;
+        }
       }
     }
     i = end;

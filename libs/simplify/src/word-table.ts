@@ -20,6 +20,8 @@ export class WordTable {
   /** Word `id` is pool[starts[id], starts[id + 1]). */
   private starts = new Int32Array(256);
   private count = 0;
+  /** Words decoded by word(), by id. */
+  private readonly decoded: string[] = [];
   /** Per slot, the word id (or EMPTY) and the word's hash, side by side so that one read fetches both. */
   private slots = new Int32Array(2048).fill(EMPTY);
   private mask = 1023;
@@ -71,9 +73,9 @@ export class WordTable {
     return id;
   }
 
-  /** The word with id `id`, as a string. */
+  /** The word with id `id`, as a string (decoded once). */
   word(id: number): string {
-    return this.pool.toString('utf8', this.starts[id], this.starts[id + 1]);
+    return (this.decoded[id] ??= this.pool.toString('utf8', this.starts[id], this.starts[id + 1]));
   }
 
   private equals(id: number, bytes: Uint8Array, start: number, end: number): boolean {
