@@ -7,6 +7,7 @@ import { Chart, palette, type ChartSeries } from '../chart';
 import { Empty, ErrorBox, ExperimentPicker, Toggle } from '../components';
 import { hrefWith } from '../curve-controls';
 import { experimentView } from '../experiment-view';
+import { TableCsvExport } from '../export-buttons';
 import { LiveRefresh } from '../live';
 
 export const dynamic = 'force-dynamic';
@@ -122,7 +123,10 @@ export default async function EvaluationsPage({ searchParams }: { searchParams: 
               })}
             </div>
           )}
-          <h2>Checkpoints × tasks</h2>
+          <div className="title-row">
+            <h2>Checkpoints × tasks</h2>
+            {tasks.length > 0 && <TableCsvExport table="eval-matrix" fileName={`evaluations-${experiment.id}`} />}
+          </div>
           <p className="muted small">
             {formatInteger(checkpoints.length)} checkpoints, {tasks.length} task versions, {formatInteger(results.length)} of {formatInteger(checkpoints.length * tasks.length)} cells done.
           </p>

@@ -7,6 +7,7 @@ import type { SearchParams } from '../../../lib/runs-view';
 import { Chart, palette } from '../../chart';
 import { Badge, Empty, ErrorBox } from '../../components';
 import { CurveControls, parseCurveView, xAxes } from '../../curve-controls';
+import { TableCsvExport } from '../../export-buttons';
 import { LiveRefresh } from '../../live';
 
 export const dynamic = 'force-dynamic';
@@ -145,7 +146,10 @@ export default async function RunPage({ params, searchParams }: { params: Promis
           empty={r.state === 'queued' ? 'Queued: the curves appear once a trainer takes this run.' : 'No metric points in this range yet.'}
         />
       )}
-      <h2>Checkpoints and evaluations</h2>
+      <div className="title-row">
+        <h2>Checkpoints and evaluations</h2>
+        {evaluations.ok && evaluations.value.checkpoints.length > 0 && <TableCsvExport table="checkpoints-table" fileName={`checkpoints-${r.id}`} />}
+      </div>
       {!evaluations.ok ? (
         <ErrorBox title="The checkpoints could not be read from the database">{evaluations.error}</ErrorBox>
       ) : evaluations.value.checkpoints.length === 0 ? (
