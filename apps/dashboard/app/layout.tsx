@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { currentSession } from '../lib/access';
+import { signOut } from './signin/actions';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -8,7 +10,8 @@ export const metadata: Metadata = {
   description: 'Small language models on simplified language: runs, evaluations and scaling laws.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const session = await currentSession();
   return (
     <html lang="en">
       <body>
@@ -25,6 +28,14 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/evaluations">Evaluations</Link>
               <Link href="/corpus">Corpus</Link>
             </nav>
+            {session && (
+              <form action={signOut} className="session" data-testid="session">
+                <span>
+                  {session.user} ({session.role})
+                </span>
+                <button type="submit">Sign out</button>
+              </form>
+            )}
           </div>
         </header>
         <main className="container">{children}</main>

@@ -3,7 +3,7 @@ import { databaseTarget, loadExperiments, loadRuns, type RunTableRow } from '../
 import { formatDate, formatText } from '../lib/format';
 import { single, type SearchParams } from '../lib/runs-view';
 import { checkServices, type ServiceHealth } from '../lib/services';
-import { writePolicy } from '../lib/writes';
+import { writeAccess } from '../lib/access';
 import { Badge, Empty, ErrorBox, noExperimentsYet, RunsTable } from './components';
 
 export const dynamic = 'force-dynamic';
@@ -69,7 +69,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       )}
       <p className="muted small">
         Database: {target.kind} <span className="mono">{target.display}</span>
-        {writePolicy().allowed && (
+        {(await writeAccess()).allowed && (
           <>
             {' '}
             · <Link href="/experiments/new">New experiment</Link>

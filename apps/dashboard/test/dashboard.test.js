@@ -3,10 +3,10 @@
 // checkpoints, evaluation results and scaling fits; a private NATS server with JetStream;
 // fake service health endpoints; then `next start`, plain HTTP requests, and Debian's Chromium
 // (screenshots of each view go to apps/dashboard/test-results/).
-/* global AbortSignal, window, document */
+/* global AbortSignal, URLSearchParams, window, document */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,10 +14,13 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { eventSubjects } from '@downscale/contracts';
+import { presetSpec } from '@downscale/experiments';
 import { connectNats, ensureStreams, EventPublisher, startNatsServer } from '@downscale/messaging';
 import { Baseline, Checkpoint, Corpus, createDataSource, EvalResult, Experiment, MetricPoint, openDatabase, Run, ScalingFit, Vocabulary } from '@downscale/persistence';
 import { fitPlanned, planLossFits } from '@downscale/scaling-laws';
 import { chromium } from 'playwright-core';
+import { formValues } from '../dist/lib/experiment-form.js';
+import { hashPassword } from '../dist/lib/passwords.js';
 
 const appDir = resolve(import.meta.dirname, '..');
 const repoRoot = resolve(appDir, '../..');
@@ -784,6 +787,96 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
       }
     } finally {
       await broken.stop();
+    }
+  });
+
+  test('with users configured, everyone signs in; viewers read, only editors create experiments', async () => {
+    const usersFile = join(tmp, 'users.txt');
+    writeFileSync(usersFile, `# the lab\nvera:viewer:${await hashPassword('viewer password')}\neddie:editor:${await hashPassword('editor password')}\n`);
+    const lab = await startDashboard({
+      DOWNSCALE_SQLITE_PATH: join(tmp, 'downscale.sqlite'),
+      DOWNSCALE_SERVICE_URLS: serviceUrls,
+      NATS_URL: nats.url,
+      DASHBOARD_USERS_FILE: usersFile,
+      DASHBOARD_SESSION_SECRET: randomBytes(32).toString('hex'),
+    });
+    const values = { ...formValues(await presetSpec('demo')), name: 'made by an editor', hiddenSizes: '16, 32' };
+    const form = new URLSearchParams(Object.entries(values).flatMap(([key, value]) => (Array.isArray(value) ? value.map((v) => [key, v]) : [[key, value]])));
+    const post = (request) => request.post(`${lab.base}/api/experiments`, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, data: form.toString() });
+    const storedNamed = async (name) => {
+      const ds = await openDatabase({ sqlitePath: join(tmp, 'downscale.sqlite'), migrate: 'none' });
+      try {
+        return await ds.getRepository(Experiment).countBy({ name });
+      } finally {
+        await ds.destroy();
+      }
+    };
+    const browser = await launchBrowser();
+    try {
+      // Anonymous: a page redirects to the sign-in, an API answers 401, the probes stay open.
+      const anonymous = await fetch(`${lab.base}/runs?state=queued`, { redirect: 'manual' });
+      assert.equal(anonymous.status, 307);
+      const target = new URL(anonymous.headers.get('location'), lab.base);
+      assert.equal(`${target.pathname}${target.search}`, '/signin?next=%2Fruns%3Fstate%3Dqueued');
+      assert.equal((await fetch(`${lab.base}/api/runs.csv`)).status, 401);
+      assert.equal((await fetch(`${lab.base}/api/experiments`, { method: 'POST', body: form })).status, 401);
+      assert.equal((await fetch(`${lab.base}/api/health/live`)).status, 200);
+
+      const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+      const signIn = async (name, password) => {
+        await page.getByLabel('Name').fill(name);
+        await page.getByLabel('Password').fill(password);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+      };
+      await page.goto(`${lab.base}/runs?state=queued`);
+      await page.waitForURL('**/signin?next=*');
+      await signIn('vera', 'wrong password');
+      const signInError = page.getByTestId('signin-form').getByRole('alert');
+      await signInError.waitFor();
+      assert.equal(await signInError.textContent(), 'Wrong name or password.');
+      await page.screenshot({ path: join(resultsDir, 'signin.png'), fullPage: true });
+      await signIn('vera', 'viewer password');
+      await page.waitForURL('**/runs?state=queued');
+      assert.deepEqual(await page.locator('[data-run-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id'))), [runIds[1]], 'back where the viewer was going');
+      assert.match(await page.getByTestId('session').textContent(), /vera \(viewer\)/);
+
+      // A viewer reads, and may not create: no form, and the server refuses a post.
+      await page.goto(`${lab.base}/experiments/new`);
+      assert.match(await page.locator('.error-box').textContent(), /vera is a viewer: only editors create experiments/);
+      assert.equal(await page.getByTestId('experiment-form').count(), 0);
+      const refused = await post(page.request);
+      assert.equal(refused.status(), 403);
+      assert.match((await refused.json()).error, /vera is a viewer/);
+      assert.equal(await storedNamed(values.name), 0);
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL('**/signin');
+      await page.goto(`${lab.base}/experiments/new`);
+      await page.waitForURL('**/signin?next=*');
+
+      // An editor creates one: stored and announced.
+      const announced = [];
+      const subscription = publisherConnection.subscribe(eventSubjects.experimentCreated, { callback: (_error, msg) => announced.push(JSON.parse(msg.string())) });
+      try {
+        await publisherConnection.flush();
+        await signIn('eddie', 'editor password');
+        await page.waitForURL('**/experiments/new');
+        assert.equal(await page.getByRole('button', { name: 'Create experiment' }).count(), 1, 'an editor has the form');
+        const created = await post(page.request);
+        assert.equal(created.status(), 201, await created.text());
+        const { experimentId } = await created.json();
+        assert.equal(await storedNamed(values.name), 1);
+        await publisherConnection.flush();
+        assert.deepEqual(announced.map((m) => m.payload.experimentId), [experimentId]);
+      } finally {
+        subscription.unsubscribe();
+      }
+      // A forged cookie is no sign-in.
+      const forged = await fetch(`${lab.base}/runs`, { redirect: 'manual', headers: { cookie: 'downscale_session=eyJ1c2VyIjoiZWRkaWUiLCJyb2xlIjoiZWRpdG9yIiwiZXhwaXJlcyI6OTk5OTk5OTk5OTk5OX0.AAAA' } });
+      assert.equal(forged.status, 307);
+    } finally {
+      await browser.close();
+      await lab.stop();
     }
   });
 });

@@ -3,7 +3,7 @@
 import { redirect } from 'next/navigation';
 import { createExperiment } from '../../../lib/create-experiment';
 import { valuesOf, type ExperimentFormValues, type FieldErrors } from '../../../lib/experiment-form';
-import { writePolicy } from '../../../lib/writes';
+import { writeAccess } from '../../../lib/access';
 
 export interface FormState {
   values: ExperimentFormValues | null;
@@ -12,7 +12,7 @@ export interface FormState {
 
 export async function submitExperiment(_previous: FormState, form: FormData): Promise<FormState> {
   const values = valuesOf(form);
-  const policy = writePolicy();
+  const policy = await writeAccess();
   if (!policy.allowed) return { values, errors: { '': [`This dashboard does not create experiments: ${policy.reason}.`] } };
   const outcome = await createExperiment(values);
   if (!outcome.ok) return { values, errors: outcome.errors };

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { isPreset, presetSpec, presets } from '../../../lib/create-experiment';
 import { formValues } from '../../../lib/experiment-form';
 import { single, type SearchParams } from '../../../lib/runs-view';
-import { writePolicy } from '../../../lib/writes';
+import { writeAccess } from '../../../lib/access';
 import { ErrorBox, Toggle } from '../../components';
 import { ExperimentForm } from './form';
 
@@ -11,12 +11,12 @@ export const metadata: Metadata = { title: 'New experiment' };
 
 export default async function NewExperimentPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
-  const policy = writePolicy();
+  const policy = await writeAccess();
   if (!policy.allowed) {
     return (
       <>
         <h1>New experiment</h1>
-        <ErrorBox title="This dashboard only reads">
+        <ErrorBox title="This dashboard only reads for you">
           It does not create experiments: {policy.reason}. From a machine of the lab, <code>npx downscale up --spec my-study.json</code> starts one.
         </ErrorBox>
       </>
