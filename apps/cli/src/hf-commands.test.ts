@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -77,6 +78,24 @@ describe('downscale export and import', () => {
       reimported.dispose();
       fromHf.dispose();
     }
+  });
+
+  it('finds the tokenizer of a trainer-service checkpoint through the artifact URI in its metadata, checked by hash', async () => {
+    // The artifact store's layout: corpora/<key>/tokenizer.json, checkpoints/<run>/step-N/checkpoint.safetensors.
+    const store = join(dir, 'artifacts');
+    mkdirSync(join(store, 'corpora', 'c1'), { recursive: true });
+    cpSync(tokenizerFile, join(store, 'corpora', 'c1', 'tokenizer.json'));
+    const step = join(store, 'checkpoints', 'r1', 'step-000000003');
+    mkdirSync(step, { recursive: true });
+    const sha256 = createHash('sha256').update(readFileSync(tokenizerFile)).digest('hex');
+    const metadata = { tokenizer: 'artifact://corpora/c1/tokenizer.json', tokenizerSha256: sha256 };
+    writeFileSync(join(step, 'checkpoint.safetensors'), encodeCheckpoint(weightsCheckpoint(model.config, model.values(), metadata)));
+    const report = await exportCheckpoint({ checkpoint: step, out: join(dir, 'hf-service') });
+    assert.equal(report.tokenizer, join(store, 'corpora', 'c1', 'tokenizer.json'));
+    assert.equal(readFileSync(join(dir, 'hf-service', 'tokenizer.json'), 'utf8'), readFileSync(tokenizerFile, 'utf8'));
+
+    writeFileSync(join(store, 'corpora', 'c1', 'tokenizer.json'), '{}');
+    await assert.rejects(exportCheckpoint({ checkpoint: step, out: join(dir, 'hf-service-2') }), /is not the tokenizer this checkpoint was trained with .*pass --tokenizer/);
   });
 
   it('says what is wrong with each bad input, and what to do', async () => {

@@ -3,22 +3,30 @@ import { join } from 'node:path';
 import type { ArtifactStore } from '@downscale/artifacts';
 import { jobSubjects, type TrainingJob } from '@downscale/contracts';
 import type { EventPublisher } from '@downscale/messaging';
-import { Corpus, Experiment, Run } from '@downscale/persistence';
+import { Corpus, Experiment, Run, Tokenizer } from '@downscale/persistence';
 import { trainBpe, writeTokenFile } from '@downscale/tokenizer';
 import type { DataSource } from 'typeorm';
 
 export const experimentId = 'exp-trainer';
 export const corpusId = 'corpus-trainer';
+export const tokenizerId = 'tokenizer-trainer';
 const words = ['the', 'cat', 'sat', 'on', 'a', 'mat', 'and', 'dog', 'ran', 'to', 'big', 'red', 'ball', 'saw', 'it'];
 /** Sentences of 6 words cycling through `words`: a corpus a tiny model learns quickly. */
 const sentences = Array.from({ length: 400 }, (_, i) => Array.from({ length: 6 }, (_, j) => words[(i * 5 + j * 3) % words.length]).join(' ') + '.');
 
-/** Stores the corpus's token file and the experiment and corpus rows; returns the vocabulary size. */
+/** Stores the corpus's token file and tokenizer and the experiment, corpus and tokenizer rows; returns the vocabulary size. */
 export async function seedTrainingCorpus(db: DataSource, store: ArtifactStore): Promise<number> {
   const tokenizer = await trainBpe(sentences, { vocabSize: 60 });
-  const uri = await store.putDirectory(`corpora/${corpusId}`, async (dir) => void (await writeTokenFile(join(dir, 'tokens.bin'), tokenizer, sentences)));
+  const uri = await store.putDirectory(`corpora/${corpusId}`, async (dir) => {
+    await writeTokenFile(join(dir, 'tokens.bin'), tokenizer, sentences);
+    await tokenizer.save(join(dir, 'tokenizer.json'));
+  });
   await db.getRepository(Experiment).save(db.getRepository(Experiment).create({ id: experimentId, name: 'trainer test', preset: 'custom', spec: {} as never, state: 'running' }));
   await db.getRepository(Corpus).save(db.getRepository(Corpus).create({ id: corpusId, source: 'test', variant: 'simplified', contentHash: 'a'.repeat(64), vocabularyId: null, uri, stats: {} }));
+  const tokenizerKey = `corpora/${corpusId}/tokenizer.json`;
+  await db.getRepository(Tokenizer).save(
+    db.getRepository(Tokenizer).create({ id: tokenizerId, corpusId, vocabSize: tokenizer.vocabSize, uri: store.uri(tokenizerKey), sha256: await store.sha256(tokenizerKey) }),
+  );
   return tokenizer.vocabSize;
 }
 
@@ -37,7 +45,7 @@ export async function queueTrainingRun(db: DataSource, publisher: EventPublisher
     runId: run.runId,
     experimentId,
     corpusId,
-    tokenizerId: 'unused',
+    tokenizerId,
     model: { hiddenSize: 16, layers: 1, heads: 2, vocabSize: run.vocabSize, contextLength: 8, ropeTheta: 10_000 },
     training: {
       tokenBudget: run.steps * 4 * 8,

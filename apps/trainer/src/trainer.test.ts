@@ -5,11 +5,11 @@ import { ArtifactStore } from '@downscale/artifacts';
 import { controlSubjects, eventSubjects, type CheckpointSaved, type MetricsReported, type RunStateChanged } from '@downscale/contracts';
 import { connectNats, EventPublisher } from '@downscale/messaging';
 import { decodeCheckpoint } from '@downscale/model';
-import { Checkpoint, MetricPoint, openDatabase, Run } from '@downscale/persistence';
+import { Checkpoint, MetricPoint, openDatabase, Run, Tokenizer } from '@downscale/persistence';
 import { collectEvents, eventually, startTestStack, type EventCollector, type RunningService, type TestStack } from '@downscale/service-kit';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { DataSource } from 'typeorm';
-import { queueTrainingRun, seedTrainingCorpus } from './test-fixtures.js';
+import { queueTrainingRun, seedTrainingCorpus, tokenizerId } from './test-fixtures.js';
 import { TrainerModule } from './trainer.module.js';
 
 describe('trainer service: trains queued runs from the work queue', () => {
@@ -66,6 +66,8 @@ describe('trainer service: trains queued runs from the work queue', () => {
     const final = decodeCheckpoint(await store.readFile(stored.at(-1)!.uri));
     assert.equal(final.optimizer.step, 30);
     assert.equal(final.metadata['tokens'], String(30 * 4 * 8));
+    const tokenizer = await db.getRepository(Tokenizer).findOneByOrFail({ id: tokenizerId });
+    assert.deepEqual([final.metadata['tokenizer'], final.metadata['tokenizerSha256']], [tokenizer.uri, tokenizer.sha256], 'the checkpoint names its tokenizer, for export');
     const events = await eventually('a checkpoint.saved per checkpoint', 10_000, async () => (checkpointsOf('run-complete').length === stored.length ? checkpointsOf('run-complete') : undefined));
     assert.deepEqual(events.map((e) => e.checkpointId).sort(), stored.map((c) => c.id).sort());
 

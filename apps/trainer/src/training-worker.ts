@@ -4,7 +4,7 @@ import type { ArtifactStore } from '@downscale/artifacts';
 import { cancelRun, controlSubjects, eventSubjects, jobSubjects, type RunState, type TrainingJob } from '@downscale/contracts';
 import { streamNames, type EventPublisher } from '@downscale/messaging';
 import { selectBackend } from '@downscale/model';
-import { Corpus, MetricPointWriter, retryWhileUnreachable, Run } from '@downscale/persistence';
+import { Corpus, MetricPointWriter, retryWhileUnreachable, Run, Tokenizer } from '@downscale/persistence';
 import { ARTIFACT_STORE, ConsumerHost, DATA_SOURCE, EVENT_PUBLISHER, LOGGER, NATS_CONNECTION } from '@downscale/service-kit';
 import { readTokenFile } from '@downscale/tokenizer';
 import { planRun, TokenDataset, trainRun, type RunOutcome } from '@downscale/training';
@@ -113,6 +113,7 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const { ids } = await readTokenFile(join(this.artifacts.path(corpus.uri!), TOKENS_FILE));
     const plan = planRun(job.model, job.training);
     const dataset = new TokenDataset(ids, { contextLength: job.model.contextLength, seed: job.training.seed });
+    const tokenizer = await this.whileUnreachable(log, 'read the tokenizer', () => this.dataSource.getRepository(Tokenizer).findOneBy({ id: job.tokenizerId }));
     const resume = await this.whileUnreachable(log, 'read the checkpoints', () => this.checkpoints.latestIntact(run.id));
     if (resume) log.info({ step: resume.checkpoint.step }, 'resuming from checkpoint');
 
@@ -129,6 +130,8 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
         plan,
         dataset,
         ...(resume ? { resume: resume.bytes } : {}),
+        // So that `downscale export` finds the tokenizer of a checkpoint in the artifact store.
+        ...(tokenizer ? { checkpointMetadata: { tokenizer: tokenizer.uri, ...(tokenizer.sha256 ? { tokenizerSha256: tokenizer.sha256 } : {}) } } : {}),
         signal: stop,
         onMetrics: async (points) => {
           writer.add(run.id, points);

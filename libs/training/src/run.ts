@@ -44,6 +44,8 @@ export interface TrainRunOptions {
   readonly signal?: AbortSignal;
   /** Receives metric points in batches, in step order; awaited before training goes on. */
   readonly onMetrics?: (points: MetricPoint[]) => void | Promise<void>;
+  /** Written into every checkpoint beside the run's own keys, e.g. where its tokenizer is. */
+  readonly checkpointMetadata?: Readonly<Record<string, string>>;
   /** Receives each checkpoint; awaited before training goes on. */
   readonly onCheckpoint?: (checkpoint: CheckpointEvent) => void | Promise<void>;
   /** A train-loss point every this many steps (plus eval and checkpoint steps). Default 10. */
@@ -190,7 +192,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunOutcome> {
         config: model.config,
         weights,
         optimizer: trainer.optimizerState(),
-        metadata: { ...runMetadata(plan, dataset, step) },
+        metadata: { ...options.checkpointMetadata, ...runMetadata(plan, dataset, step) },
       });
       lastSavedStep = step;
       await options.onCheckpoint?.({ step, tokens: step * plan.tokensPerStep, bytes, ...(evalLoss === undefined ? {} : { evalLoss }) });

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
@@ -38,6 +39,31 @@ export async function findCheckpointFile(path: string): Promise<string> {
 export function tokenizerBeside(checkpointFile: string): string | undefined {
   const folder = dirname(checkpointFile);
   return [join(folder, TOKENIZER_FILE), join(dirname(folder), TOKENIZER_FILE)].find((path) => existsSync(path));
+}
+
+const ARTIFACT_SCHEME = 'artifact://';
+
+/**
+ * The tokenizer a checkpoint names in its metadata: the trainer service records its artifact
+ * URI (`tokenizer`, relative to the artifact store's root) and `tokenizerSha256`. The root is
+ * found by walking up from the checkpoint file, so a store copied or mounted anywhere works.
+ * A file that no longer matches the recorded hash is refused.
+ */
+export async function tokenizerFromMetadata(checkpointFile: string, metadata: Readonly<Record<string, string>>): Promise<string | undefined> {
+  const uri = metadata.tokenizer;
+  if (uri === undefined || !uri.startsWith(ARTIFACT_SCHEME)) return undefined;
+  const key = uri.slice(ARTIFACT_SCHEME.length);
+  for (let dir = dirname(checkpointFile); ; dir = dirname(dir)) {
+    const candidate = join(dir, key);
+    if (existsSync(candidate)) {
+      const sha256 = createHash('sha256').update(await readFile(candidate)).digest('hex');
+      if (metadata.tokenizerSha256 !== undefined && sha256 !== metadata.tokenizerSha256) {
+        throw new Error(`${candidate} is not the tokenizer this checkpoint was trained with (sha256 ${sha256}, the checkpoint records ${metadata.tokenizerSha256}); pass --tokenizer with the right tokenizer.json`);
+      }
+      return candidate;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 /** Refuses an output folder that is the input folder, however the two paths are spelled. */

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '@downscale/corpus-io';
 import { countParameters, decodeCheckpoint, encodeCheckpoint, LlamaModel, readHuggingFaceDir, selectBackend, weightsCheckpoint, writeHuggingFaceDir, type TrainingCheckpoint } from '@downscale/model';
 import { loadTokenizer } from '@downscale/tokenizer';
-import { CHECKPOINT_FILE, findCheckpointFile, requireDistinctOut, tokenizerBeside, TOKENIZER_FILE } from './checkpoint-files.js';
+import { CHECKPOINT_FILE, findCheckpointFile, requireDistinctOut, tokenizerBeside, tokenizerFromMetadata, TOKENIZER_FILE } from './checkpoint-files.js';
 
 export interface ExportFlags {
   checkpoint: string;
@@ -38,12 +38,16 @@ async function readCheckpoint(file: string): Promise<TrainingCheckpoint> {
   }
 }
 
-/** `downscale export`: a checkpoint as a Hugging Face LLaMA folder (config.json, model.safetensors, tokenizer.json). */
+/**
+ * `downscale export`: a checkpoint as a Hugging Face LLaMA folder (config.json, model.safetensors,
+ * tokenizer.json). The tokenizer is --tokenizer, else the one beside the checkpoint (downscale
+ * train), else the one its metadata names in the artifact store (the trainer service).
+ */
 export async function exportCheckpoint(flags: ExportFlags): Promise<ConversionReport> {
   const file = await findCheckpointFile(flags.checkpoint);
   requireDistinctOut(dirname(file), flags.out, '--checkpoint');
   const checkpoint = await readCheckpoint(file);
-  const tokenizerFile = flags.tokenizer === undefined ? tokenizerBeside(file) : resolve(flags.tokenizer);
+  const tokenizerFile = flags.tokenizer === undefined ? (tokenizerBeside(file) ?? (await tokenizerFromMetadata(file, checkpoint.metadata))) : resolve(flags.tokenizer);
   const tokenizer = tokenizerFile === undefined ? undefined : await loadTokenizer(tokenizerFile);
   if (tokenizer && tokenizer.vocabSize !== checkpoint.config.vocabSize) {
     throw new Error(`${tokenizerFile} has ${tokenizer.vocabSize} tokens but the model's vocabulary is ${checkpoint.config.vocabSize}; pass --tokenizer with the tokenizer the model was trained with`);
