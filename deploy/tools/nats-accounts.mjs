@@ -26,9 +26,10 @@ export const services = {
     durables: ['trainer-plan-runs', 'trainer-jobs'],
   },
   evaluator: {
-    publish: [`${v1}.events.eval.completed`, `${v1}.events.run.state`],
+    // checkpoint.saved: back-fill announces again the checkpoints that lack results.
+    publish: [`${v1}.events.eval.completed`, `${v1}.events.run.state`, `${v1}.events.checkpoint.saved`],
     subscribe: [],
-    durables: ['evaluator-checkpoints'],
+    durables: ['evaluator-checkpoints', 'evaluator-experiment-tasks'],
   },
   scaling: {
     publish: [`${v1}.events.fit.updated`, `${v1}.progress.refit.>`],

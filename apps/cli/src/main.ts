@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { HARNESS_TASK_NAMES } from '@downscale/evaluation';
 import { presetNames, presetSpec, type PresetName } from '@downscale/experiments';
 import { evaluate, formatEval, type EvalFlags } from './commands/eval.js';
+import { addTasks } from './commands/experiment-tasks.js';
 import { experimentFits, fitCsv, requestRefit } from './commands/fit.js';
 import { conversionSummary, exportCheckpoint, importHuggingFaceFolder, type ExportFlags, type ImportFlags } from './commands/hf-commands.js';
 import { migrate } from './commands/migrate.js';
@@ -121,6 +122,15 @@ withStackFlags(program.command('fit'))
     const stack = resolveStackOptions(flags);
     if (flags.refit) process.stdout.write(`${await requestRefit(stack, flags.experiment!)}\n`);
     process.stdout.write(`${await experimentFits(stack, flags.experiment!, diff as [number, number] | undefined)}\n`);
+  });
+
+const experimentCommand = program.command('experiment').description('change a stored experiment');
+withStackFlags(experimentCommand.command('add-task'))
+  .description("add tasks to an experiment: the running evaluators score its existing checkpoints on them (back-fill), and every later one")
+  .requiredOption('--experiment <id>', 'the experiment (its id, as the dashboard and `downscale up` show it)')
+  .requiredOption('--task <spec...>', 'task specs, as in --task of eval (e.g. builtin/next-sentence, copa:copa/validation.jsonl@5)')
+  .action(async (flags: StackFlags & { experiment: string; task: string[] }) => {
+    process.stdout.write(`${await addTasks(resolveStackOptions(flags), flags.experiment, flags.task)}\n`);
   });
 
 const withModelFlags = (command: Command) =>

@@ -56,6 +56,18 @@ export class CheckpointEvaluator implements OnApplicationBootstrap {
       exactlyOnce: false,
       handler: async (envelope, context) => void (await this.evaluate(envelope.payload, AbortSignal.any([context.signal, this.consumers.shuttingDown]))),
     });
+    // Tasks added to an experiment while this service runs: one replica (the durable is shared) announces what is missing.
+    await this.consumers.consume({
+      stream: streamNames.events,
+      durable: 'evaluator-experiment-tasks',
+      subjects: [eventSubjects.experimentTasksChanged],
+      exactlyOnce: false,
+      handler: async (envelope) => {
+        const { experimentId } = envelope.payload;
+        const announced = await this.backfill(experimentId);
+        this.logger.info({ experimentId, tasks: envelope.payload.tasks, announced }, "experiment's tasks changed: checkpoints with missing results announced");
+      },
+    });
     const announced = await this.backfill();
     if (announced > 0) this.logger.info({ announced }, 'checkpoints with missing results announced again');
   }
@@ -65,12 +77,18 @@ export class CheckpointEvaluator implements OnApplicationBootstrap {
    * experiment's task versions: tasks added to an experiment after it ran, or events that were
    * dead-lettered. The shared durable consumer then scores only what is missing. Each
    * announcement's id names the missing results, so replicas starting together send it once.
-   * Runs at every start, once the consumer is taking events.
+   * Runs at every start, once the consumer is taking events, for every experiment; and for one
+   * experiment on experiment.tasksChanged, where a task that cannot be resolved fails the
+   * event (retried, then dead-lettered with the reason) instead of being logged.
    */
-  async backfill(): Promise<number> {
+  async backfill(experimentId?: string): Promise<number> {
     let announced = 0;
-    for (const experiment of await this.dataSource.getRepository(Experiment).find()) {
+    const experiments = this.dataSource.getRepository(Experiment);
+    const selected = experimentId === undefined ? await experiments.find() : await experiments.findBy({ id: experimentId });
+    if (experimentId !== undefined && selected.length === 0) throw new Error(`experiment.tasksChanged names experiment ${experimentId}, which is not in the database; the sender stores it first`);
+    for (const experiment of selected) {
       const resolved = await this.tasksFor(experiment).catch((error: unknown) => {
+        if (experimentId !== undefined) throw error;
         this.logger.error({ experimentId: experiment.id, err: error }, "back-fill: the experiment's tasks cannot be resolved; its checkpoints are not checked");
         return undefined;
       });

@@ -59,6 +59,7 @@ const validPayloads: { [S in DurableSubject]: PayloadInput<S> } = {
     runIds: ['r1'],
   },
   [eventSubjects.fitRequested]: { experimentId: 'exp-1', requestId: 'req-1' },
+  [eventSubjects.experimentTasksChanged]: { experimentId: 'exp-1', tasks: ['builtin', 'copa:copa/validation.jsonl@5'] },
   [eventSubjects.runStateChanged]: { runId: 'r1', state: 'running', at },
   [eventSubjects.serviceError]: { service: 'trainer', message: 'out of memory', at },
   [jobSubjects.trainingJob]: {
@@ -99,6 +100,7 @@ const invalidPayloads: { [S in DurableSubject]: [unknown, string] } = {
   [eventSubjects.evalCompleted]: [{ ...validPayloads[eventSubjects.evalCompleted], acc: 1.5 }, 'payload.acc'],
   [eventSubjects.fitUpdated]: [{ ...validPayloads[eventSubjects.fitUpdated], inputs: ['size'] }, 'payload.inputs.0'],
   [eventSubjects.fitRequested]: [{ experimentId: 'exp-1' }, 'payload.requestId'],
+  [eventSubjects.experimentTasksChanged]: [{ experimentId: 'exp-1', tasks: [] }, 'payload.tasks'],
   [eventSubjects.runStateChanged]: [{ runId: 'r1', state: 'failed', at }, 'payload.reason'],
   [eventSubjects.serviceError]: [{ service: 'trainer', message: '', at }, 'payload.message'],
   [jobSubjects.trainingJob]: [

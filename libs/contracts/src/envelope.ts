@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { corpusJob, corpusReady } from './corpus.js';
 import { serviceError } from './errors.js';
 import { evalCompleted } from './evaluation.js';
-import { experimentCreated } from './experiment.js';
+import { experimentCreated, experimentTasksChanged } from './experiment.js';
 import { id, isoTimestamp } from './primitives.js';
 import { fitRequested, fitUpdated } from './scaling.js';
 import { CONTRACT_VERSION, type DurableSubject, eventSubjects, jobSubjects } from './subjects.js';
@@ -11,6 +11,7 @@ import { checkpointSaved, metricsReported, runStateChanged, trainingJob } from '
 /** The payload schema of every durable subject: the single source of truth for validation. */
 export const payloadSchemas = {
   [eventSubjects.experimentCreated]: experimentCreated,
+  [eventSubjects.experimentTasksChanged]: experimentTasksChanged,
   [eventSubjects.corpusReady]: corpusReady,
   [eventSubjects.metricsReported]: metricsReported,
   [eventSubjects.checkpointSaved]: checkpointSaved,

@@ -63,3 +63,12 @@ export const experimentCreated = z
   .object({ experimentId: id, spec: experimentSpec, createdAt: isoTimestamp })
   .strict();
 export type ExperimentCreated = z.infer<typeof experimentCreated>;
+
+/**
+ * Tasks were added to a stored experiment (its spec's `tasks` now lists `tasks`): evaluators
+ * score the experiment's existing checkpoints on the task versions they lack.
+ */
+export const experimentTasksChanged = z
+  .object({ experimentId: id, tasks: z.array(z.string().min(1)).min(1) })
+  .strict();
+export type ExperimentTasksChanged = z.infer<typeof experimentTasksChanged>;

@@ -8,6 +8,7 @@ const root = `downscale.v${CONTRACT_VERSION}` as const;
 /** Durable events: captured by the EVENTS stream, consumed with explicit acks. */
 export const eventSubjects = {
   experimentCreated: `${root}.events.experiment.created`,
+  experimentTasksChanged: `${root}.events.experiment.tasks`,
   corpusReady: `${root}.events.corpus.ready`,
   metricsReported: `${root}.events.training.metrics`,
   checkpointSaved: `${root}.events.checkpoint.saved`,

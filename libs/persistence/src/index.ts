@@ -13,3 +13,4 @@ export { MetricPointWriter, type MetricPointWriterOptions } from './metric-point
 export { listRuns, loadMetricCurve, type RunFilter, type RunSummary, type StepRange } from './run-queries.js';
 export { IdempotencyLedger, type LedgerOutcome } from './idempotency-ledger.js';
 export { startExperiment, type ExperimentAnnouncer } from './start-experiment.js';
+export { addExperimentTasks, type TasksChangedAnnouncer } from './add-experiment-tasks.js';
