@@ -105,12 +105,10 @@ export interface ByteSpanFilterResult {
 const SPACE = 32;
 const NEWLINE = 10;
 
-/** Number of character classes in tokens.ts. */
-const CLASSES = SENTENCE_END + 1;
-/** WORD_START[previous * CLASSES + current]: 1 where a character of class `current` after one of class `previous` starts a word. */
-const WORD_START: Uint8Array = Uint8Array.from({ length: CLASSES * CLASSES }, (_, index) => {
-  const previous = Math.floor(index / CLASSES);
-  const current = index % CLASSES;
+/** WORD_START[(previous << 3) | current]: 1 where a character of class `current` after one of class `previous` starts a word. */
+const WORD_START: Uint8Array = Uint8Array.from({ length: 64 }, (_, index) => {
+  const previous = index >> 3;
+  const current = index & 7;
   return current < DELIMITER && (previous >= DELIMITER || (previous === DIGIT) !== (current === DIGIT)) ? 1 : 0;
 });
 
@@ -181,7 +179,7 @@ export function spanFilterBytes(bytes: Uint8Array, vocabulary: WordTable, option
           for (; i < length; i++) {
             const next = BYTE_CLASS[bytes[i] as number] as number;
             if (next === SENTENCE_END) break;
-            wordsIn += WORD_START[previous * CLASSES + next] as number;
+            wordsIn += WORD_START[(previous << 3) | next] as number;
             previous = next;
           }
           i++; // past the sentence end
