@@ -11,8 +11,8 @@ import type { CorpusDocument } from './documents.js';
 /** What a line says of the document its span comes from. */
 export type DocumentLabel = Pick<CorpusDocument, 'id' | 'subset'>;
 
-/** The output is written in pieces of about this many bytes. */
-const WRITE_BYTES = 1 << 20;
+/** The output is written in pieces of about this many bytes (small enough not to burden the garbage collector). */
+const WRITE_BYTES = 1 << 18;
 
 /**
  * What JSON.stringify writes for each byte of a string's UTF-8 text: undefined (the byte
