@@ -15,7 +15,7 @@ export interface FilterWorkerData {
 }
 
 export type FilterWorkerReply =
-  | { readonly index: number; readonly stats: ShardStatistics }
+  | { readonly index: number; readonly statsJson: string }
   | { readonly index: number; readonly readError: { readonly place: RecordPlace; readonly problem: string } }
   | { readonly index: number; readonly error: string };
 
@@ -84,7 +84,7 @@ export class FilterPool {
     this.busy.delete(worker);
     this.idle.push(worker);
     if (pending) {
-      if ('stats' in reply) pending.resolve(reply.stats);
+      if ('statsJson' in reply) pending.resolve(JSON.parse(reply.statsJson) as ShardStatistics);
       else if ('readError' in reply) pending.reject(new CorpusReadError(reply.readError.place, reply.readError.problem));
       else pending.reject(new Error(`filter worker failed on shard ${reply.index}: ${reply.error}`));
     }

@@ -12,7 +12,7 @@ if (!port) throw new Error('filter-worker.js must run as a worker thread of Filt
 
 port.on('message', (job: ShardJob) => {
   runShard(job, vocabulary).then(
-    (stats): void => port.postMessage({ index: job.index, stats } satisfies FilterWorkerReply),
+    ({ statsJson }): void => port.postMessage({ index: job.index, statsJson } satisfies FilterWorkerReply),
     (error: Error): void => {
       // A bad record is rebuilt as a CorpusReadError in the main thread; anything else travels as text.
       const reply: FilterWorkerReply =

@@ -18,7 +18,7 @@ export {
   type SubsetCounts,
   type SubsetRetention,
 } from './shard-statistics.js';
-export { finishedShards, planShards, runShard, shardFiles, type ShardFiles, type ShardJob } from './shard.js';
+export { finishedShards, planShards, runShard, shardFiles, type ShardFiles, type ShardJob, type ShardResult } from './shard.js';
 export {
   DEFAULT_SHARD_BYTES,
   SPANS_FILE,

@@ -82,8 +82,14 @@ async function* shardDocuments(files: readonly InputFile[], policy: BadRecordPol
   }
 }
 
+/** A written shard's statistics, and the JSON of its stats file (cheaper than the object to send between threads). */
+export interface ShardResult {
+  readonly stats: ShardStatistics;
+  readonly statsJson: string;
+}
+
 /** Reads and filters the files of `job`, writes its two files and returns its statistics. */
-export async function runShard(job: ShardJob, vocabulary: WordTable): Promise<ShardStatistics> {
+export async function runShard(job: ShardJob, vocabulary: WordTable): Promise<ShardResult> {
   const statistics = new ShardStatisticsBuilder(vocabulary);
   const paths = shardFiles(job.outDir, job.index);
   const temporary = `${paths.spans}.tmp-${process.pid}`;
@@ -102,6 +108,7 @@ export async function runShard(job: ShardJob, vocabulary: WordTable): Promise<Sh
   }
   await rename(temporary, paths.spans);
   const stats = statistics.finish();
-  await writeFileAtomic(paths.stats, JSON.stringify(stats));
-  return stats;
+  const statsJson = JSON.stringify(stats);
+  await writeFileAtomic(paths.stats, statsJson);
+  return { stats, statsJson };
 }
