@@ -153,8 +153,9 @@ withModelFlags(program.command('bench-train'))
   .requiredOption('--batch <b>', 'sequences per step', numberFlag('--batch', { integer: true, min: 1 }))
   .option('--steps <s>', 'timed steps (after one warm-up step)', numberFlag('--steps', { integer: true, min: 1 }), 5)
   .option('--backend <name>', 'tensorflow, webgpu, wasm or cpu (default: the fastest present)')
+  .option('--threads <n>', 'data-parallel replicas sharing each step, one per thread (default 1)', numberFlag('--threads', { integer: true, min: 1 }))
   .option('--json', 'print JSON')
-  .action(async (flags: ModelFlags & { batch: number; steps: number; backend?: string; json?: boolean }) => {
+  .action(async (flags: ModelFlags & { batch: number; steps: number; backend?: string; threads?: number; json?: boolean }) => {
     process.stdout.write(`${JSON.stringify(await benchTrain(flags), null, flags.json ? undefined : 2)}\n`);
   });
 
@@ -175,6 +176,7 @@ program
   .option('--lr <rate>', 'peak learning rate (default: the demo preset\'s)', numberFlag('--lr', { min: 0 }))
   .option('--seed <n>', 'seeds the initial weights and the data order', numberFlag('--seed', { integer: true, min: 0, max: 2 ** 32 - 1 }), 1)
   .option('--backend <name>', 'tensorflow, webgpu, wasm or cpu (default: the fastest present)')
+  .option('--threads <n>', 'data-parallel replicas sharing each step (default: one per core, at most 4; a resume is bit for bit with the same count)', numberFlag('--threads', { integer: true, min: 1 }))
   .option('--json', 'print the outcome as JSON')
   .action(async (flags: TrainFlags & { json?: boolean }) => {
     const report = await train(flags);
@@ -209,7 +211,7 @@ program
   .option('--tokenizer <file>', 'tokenizer.json (default: the one beside the checkpoint or in the model folder)')
   .requiredOption(
     '--task <spec...>',
-    `builtin/last-word, builtin/book-cloze, builtin/next-sentence, builtin (all three), <harness task>:<eval.jsonl>[,<train.jsonl>] (harness tasks: ${HARNESS_TASK_NAMES.join(', ')}) or a generic multiple-choice .jsonl; any of them followed by @k: k-shot (overrides --fewshot)`,
+    `builtin/last-word, builtin/book-cloze, builtin/next-sentence, builtin (those three), builtin/wordnet-definitions, builtin/wordnet-antonyms, builtin/wordnet (those two), <harness task>:<eval.jsonl>[,<train.jsonl>] (harness tasks: ${HARNESS_TASK_NAMES.join(', ')}) or a generic multiple-choice .jsonl; any of them followed by @k: k-shot (overrides --fewshot)`,
   )
   .option('--vocab <file|default>', 'also score each task\'s version simplified to this vocabulary')
   .option('--max-items <n>', 'score only the first n items of each task', numberFlag('--max-items', { integer: true, min: 1 }))

@@ -152,8 +152,8 @@ function nextSentenceItems(book: SourceBook, sentences: readonly Sentence[], ran
   return items;
 }
 
-/** Shuffles candidates with the seed and deals out the evaluation and train splits. */
-function deal<T extends ClozeTask | MultipleChoiceTask>(candidates: T, random: Random, options: BuiltinTaskOptions): T {
+/** Shuffles candidates (after `options.filterCandidates`) with the seed and deals out the evaluation and train splits. */
+export function deal<T extends ClozeTask | MultipleChoiceTask>(candidates: T, random: Random, options: BuiltinTaskOptions): T {
   const chosen = (options.filterCandidates ? options.filterCandidates(candidates) : candidates) as T;
   const all = shuffled<T['items'][number]>(chosen.items, random);
   const n = options.items ?? 200;

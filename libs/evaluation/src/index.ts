@@ -54,12 +54,17 @@ export {
 export { buildBuiltinTasks, type BuiltinTaskOptions, type BuiltinTasks, type SourceBook } from './builtin-tasks.js';
 export {
   buildSimplifiedBuiltinTasks,
+  buildSimplifiedWordNetTasks,
   bundledBuiltinTasks,
   bundledSimplifiedBuiltinTasks,
+  bundledWordNet,
   taskVersions,
   type SimplifiedBuiltinTasks,
+  type SimplifiedWordNetTasks,
   type TaskVersions,
 } from './bundled-tasks.js';
+export { bundledWordNetDir, readWordNet, WordNetFormatError, type Lemma, type Synset, type WordNet, type WordNetPointer, type WordNetPos } from './wordnet.js';
+export { buildWordNetTasks, type WordNetTasks } from './wordnet-tasks.js';
 export {
   LlamaLanguageModel,
   fitToWindow,
@@ -72,6 +77,7 @@ export {
 export { DEFAULT_HELD_OUT_BYTES, heldOutParagraphs } from './held-out-text.js';
 export {
   BUILTIN_TASK_NAMES,
+  WORDNET_TASK_NAMES,
   resolveTasks,
   type BuiltinTaskName,
   type ResolvedTask,

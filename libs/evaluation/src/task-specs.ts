@@ -3,8 +3,10 @@
  * them:
  *
  * - `builtin/last-word`, `builtin/book-cloze`, `builtin/next-sentence` (or `builtin` for all
- *   three): the built-in tasks of the bundled held-out books; their simplified version is
- *   drawn from the candidates that pass the vocabulary filter (bundledSimplifiedBuiltinTasks);
+ *   three): the built-in tasks of the bundled held-out books; `builtin/wordnet-definitions`,
+ *   `builtin/wordnet-antonyms` (or `builtin/wordnet` for both): the WordNet tasks
+ *   (wordnet-tasks.ts). The simplified version of a built-in task is drawn from the
+ *   candidates that pass the vocabulary filter (bundledSimplifiedBuiltinTasks);
  * - `<harness task>:<eval file>` or `<harness task>:<eval file>,<train file>` (e.g.
  *   `copa:data/copa/validation.jsonl`): a harness export, named by the harness task;
  * - a path ending in `.jsonl`: the generic multiple-choice format, named by the path.
@@ -20,15 +22,19 @@
  * zero-shot (as the harness's BLiMP); `@k` on one is refused, as is a version whose train
  * split has fewer than k items.
  */
-import { bundledBuiltinTasks, bundledSimplifiedBuiltinTasks } from './bundled-tasks.js';
-import type { BuiltinTasks } from './builtin-tasks.js';
+import { bundledBuiltinTasks, bundledSimplifiedBuiltinTasks, bundledWordNet, buildSimplifiedWordNetTasks } from './bundled-tasks.js';
+import type { BuiltinTaskOptions, BuiltinTasks } from './builtin-tasks.js';
 import { HARNESS_TASK_NAMES, loadHarnessTask, type HarnessTaskName } from './harness-loaders.js';
 import { loadMultipleChoiceTask } from './generic-loader.js';
 import type { Task } from './tasks.js';
 import { simplifyTask, type VocabularyFilterReport } from './vocabulary-filter.js';
+import { buildWordNetTasks, type WordNetTasks } from './wordnet-tasks.js';
 
+/** The built-in tasks of the held-out books: what `builtin` stands for, and what an experiment naming no tasks is scored on. */
 export const BUILTIN_TASK_NAMES = ['builtin/last-word', 'builtin/book-cloze', 'builtin/next-sentence'] as const;
 export type BuiltinTaskName = (typeof BUILTIN_TASK_NAMES)[number];
+/** The built-in WordNet tasks (`builtin/wordnet` stands for both); named on their own, not part of `builtin`. */
+export const WORDNET_TASK_NAMES = ['builtin/wordnet-definitions', 'builtin/wordnet-antonyms'] as const;
 
 export type TaskVersionName = 'original' | 'simplified';
 
@@ -58,22 +64,39 @@ export interface ResolvedTasks {
   readonly errors: string[];
 }
 
-const ACCEPTED = `accepted: ${BUILTIN_TASK_NAMES.join(', ')}, builtin (all three), <harness task>:<eval.jsonl>[,<train.jsonl>] (harness tasks: ${HARNESS_TASK_NAMES.join(', ')}), or a generic multiple-choice .jsonl file, each optionally followed by @k for k-shot scoring`;
+const ACCEPTED = `accepted: ${BUILTIN_TASK_NAMES.join(', ')}, builtin (all three), ${WORDNET_TASK_NAMES.join(', ')}, builtin/wordnet (both), <harness task>:<eval.jsonl>[,<train.jsonl>] (harness tasks: ${HARNESS_TASK_NAMES.join(', ')}), or a generic multiple-choice .jsonl file, each optionally followed by @k for k-shot scoring`;
 
 function cap(task: Task, maxItems: number | undefined): Task {
   return maxItems === undefined || task.items.length <= maxItems ? task : ({ ...task, items: task.items.slice(0, maxItems) } as Task);
 }
 
-function builtinTask(tasks: BuiltinTasks, name: BuiltinTaskName): Task {
-  switch (name) {
-    case 'builtin/last-word':
-      return tasks.lastWord;
-    case 'builtin/book-cloze':
-      return tasks.bookCloze;
-    case 'builtin/next-sentence':
-      return tasks.nextSentence;
-  }
+/** Built-in tasks made together: their names, and their tasks in that order, original and (given a vocabulary) simplified. */
+interface BuiltinFamily {
+  readonly names: readonly string[];
+  build(options: BuiltinTaskOptions, vocabulary: ReadonlySet<string> | undefined): { original: Task[]; simplified?: { tasks: Task[]; reports: VocabularyFilterReport[] } };
 }
+
+const bookTasks = (t: BuiltinTasks): Task[] => [t.lastWord, t.bookCloze, t.nextSentence];
+const wordNetTasks = (t: WordNetTasks): Task[] => [t.definitions, t.antonyms];
+
+const BUILTIN_FAMILIES: readonly BuiltinFamily[] = [
+  {
+    names: BUILTIN_TASK_NAMES,
+    build: (options, vocabulary) => {
+      const simplified = vocabulary && bundledSimplifiedBuiltinTasks(vocabulary, options);
+      return { original: bookTasks(bundledBuiltinTasks(options)), ...(simplified ? { simplified: { tasks: bookTasks(simplified.tasks), reports: simplified.reports } } : {}) };
+    },
+  },
+  {
+    names: WORDNET_TASK_NAMES,
+    build: (options, vocabulary) => {
+      const wordnet = bundledWordNet();
+      const simplified = vocabulary && buildSimplifiedWordNetTasks(wordnet, vocabulary, options);
+      return { original: wordNetTasks(buildWordNetTasks(wordnet, options)), ...(simplified ? { simplified: { tasks: wordNetTasks(simplified.tasks), reports: simplified.reports } } : {}) };
+    },
+  },
+];
+const isBuiltin = (spec: string) => BUILTIN_FAMILIES.some((family) => family.names.includes(spec));
 
 async function loadFileTask(spec: string): Promise<Task | undefined> {
   const harness = /^([a-z_]+):(.+)$/.exec(spec);
@@ -97,7 +120,8 @@ function parseSpecs(specs: readonly string[], fewShot: number): TaskSpec[] {
     const match = /^(.+)@(\d+)$/.exec(text);
     const spec = match ? (match[1] as string) : text;
     const k = match ? Number(match[2]) : fewShot;
-    return (spec === 'builtin' ? BUILTIN_TASK_NAMES : [spec]).map((name) => ({ spec: name, k, explicit: match !== null }));
+    const names = spec === 'builtin' ? BUILTIN_TASK_NAMES : spec === 'builtin/wordnet' ? WORDNET_TASK_NAMES : [spec];
+    return names.map((name) => ({ spec: name, k, explicit: match !== null }));
   });
   return [...new Map(parsed.map((entry) => [`${entry.spec}@${entry.k}`, entry])).values()];
 }
@@ -130,21 +154,21 @@ export async function resolveTasks(specs: readonly string[], options: TaskSpecOp
       tasks.push({ ...version, name, fewShot: k });
     }
   };
-  const builtinSpecs = parsed.filter(({ spec }) => (BUILTIN_TASK_NAMES as readonly string[]).includes(spec));
-  if (builtinSpecs.length > 0) {
-    const items = { ...(maxItems === undefined ? {} : { items: maxItems }) };
-    const original = bundledBuiltinTasks(items);
-    const simplified = vocabulary ? bundledSimplifiedBuiltinTasks(vocabulary, items) : undefined;
-    for (const parsedSpec of builtinSpecs) {
-      const name = parsedSpec.spec as BuiltinTaskName;
-      const report = simplified?.reports[BUILTIN_TASK_NAMES.indexOf(name)];
+  for (const family of BUILTIN_FAMILIES) {
+    const familySpecs = parsed.filter(({ spec }) => family.names.includes(spec));
+    if (familySpecs.length === 0) continue;
+    const { original, simplified } = family.build(maxItems === undefined ? {} : { items: maxItems }, vocabulary);
+    for (const parsedSpec of familySpecs) {
+      const name = parsedSpec.spec;
+      const index = family.names.indexOf(name);
+      const report = simplified?.reports[index];
       add(parsedSpec, [
-        { name, version: 'original', task: builtinTask(original, name) },
-        ...(simplified ? [{ name, version: 'simplified' as const, task: builtinTask(simplified.tasks, name), ...(report ? { report } : {}) }] : []),
+        { name, version: 'original', task: original[index] as Task },
+        ...(simplified ? [{ name, version: 'simplified' as const, task: simplified.tasks[index] as Task, ...(report ? { report } : {}) }] : []),
       ]);
     }
   }
-  for (const parsedSpec of parsed.filter(({ spec }) => !(BUILTIN_TASK_NAMES as readonly string[]).includes(spec))) {
+  for (const parsedSpec of parsed.filter(({ spec }) => !isBuiltin(spec))) {
     const { spec } = parsedSpec;
     const loaded = await loadFileTask(spec).catch((error: unknown) => {
       errors.push(`task "${spec}": ${(error as Error).message}`);
