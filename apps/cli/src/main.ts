@@ -153,8 +153,9 @@ withModelFlags(program.command('bench-train'))
   .requiredOption('--batch <b>', 'sequences per step', numberFlag('--batch', { integer: true, min: 1 }))
   .option('--steps <s>', 'timed steps (after one warm-up step)', numberFlag('--steps', { integer: true, min: 1 }), 5)
   .option('--backend <name>', 'tensorflow, webgpu, wasm or cpu (default: the fastest present)')
+  .option('--threads <n>', 'data-parallel replicas sharing each step, one per thread (default 1)', numberFlag('--threads', { integer: true, min: 1 }))
   .option('--json', 'print JSON')
-  .action(async (flags: ModelFlags & { batch: number; steps: number; backend?: string; json?: boolean }) => {
+  .action(async (flags: ModelFlags & { batch: number; steps: number; backend?: string; threads?: number; json?: boolean }) => {
     process.stdout.write(`${JSON.stringify(await benchTrain(flags), null, flags.json ? undefined : 2)}\n`);
   });
 
@@ -175,6 +176,7 @@ program
   .option('--lr <rate>', 'peak learning rate (default: the demo preset\'s)', numberFlag('--lr', { min: 0 }))
   .option('--seed <n>', 'seeds the initial weights and the data order', numberFlag('--seed', { integer: true, min: 0, max: 2 ** 32 - 1 }), 1)
   .option('--backend <name>', 'tensorflow, webgpu, wasm or cpu (default: the fastest present)')
+  .option('--threads <n>', 'data-parallel replicas sharing each step (default: one per core, at most 4; a resume is bit for bit with the same count)', numberFlag('--threads', { integer: true, min: 1 }))
   .option('--json', 'print the outcome as JSON')
   .action(async (flags: TrainFlags & { json?: boolean }) => {
     const report = await train(flags);

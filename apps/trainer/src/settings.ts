@@ -11,9 +11,14 @@ export interface TrainerSettings {
   readonly leaseMs: number;
   /** How often a training worker renews its run's heartbeat. */
   readonly heartbeatMs: number;
+  /**
+   * Data-parallel threads per run. 1 by default: `downscale up` already starts a trainer per
+   * core; a pod with several cores and one trainer gives it more.
+   */
+  readonly threads: number;
 }
 
-export const defaultTrainerSettings: TrainerSettings = { jobAckWaitMs: 60_000, leaseMs: 90_000, heartbeatMs: 15_000 };
+export const defaultTrainerSettings: TrainerSettings = { jobAckWaitMs: 60_000, leaseMs: 90_000, heartbeatMs: 15_000, threads: 1 };
 
 const milliseconds = (fallback: number) =>
   z.coerce.number({ error: 'must be a number' }).int('must be a whole number of milliseconds').min(100, 'must be at least 100 (milliseconds)').default(fallback);
@@ -22,6 +27,7 @@ const environment = z.object({
   TRAINER_JOB_ACK_WAIT_MS: milliseconds(defaultTrainerSettings.jobAckWaitMs),
   TRAINER_LEASE_MS: milliseconds(defaultTrainerSettings.leaseMs),
   TRAINER_HEARTBEAT_MS: milliseconds(defaultTrainerSettings.heartbeatMs),
+  TRAINER_THREADS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(64, 'must be at most 64').default(defaultTrainerSettings.threads),
 });
 
 /** Reads the settings, naming every bad variable at once. */
@@ -34,5 +40,10 @@ export function loadTrainerSettings(env: NodeJS.ProcessEnv = process.env): Train
   if (!parsed.success || problems.length > 0) {
     throw new Error(`invalid trainer settings:\n  ${problems.join('\n  ')}\nFix these environment variables and start again (README: Configuration).`);
   }
-  return { jobAckWaitMs: parsed.data.TRAINER_JOB_ACK_WAIT_MS, leaseMs: parsed.data.TRAINER_LEASE_MS, heartbeatMs: parsed.data.TRAINER_HEARTBEAT_MS };
+  return {
+    jobAckWaitMs: parsed.data.TRAINER_JOB_ACK_WAIT_MS,
+    leaseMs: parsed.data.TRAINER_LEASE_MS,
+    heartbeatMs: parsed.data.TRAINER_HEARTBEAT_MS,
+    threads: parsed.data.TRAINER_THREADS,
+  };
 }

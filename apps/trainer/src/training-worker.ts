@@ -130,6 +130,7 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
         plan,
         dataset,
         ...(resume ? { resume: resume.bytes } : {}),
+        threads: this.settings.threads,
         // So that `downscale export` finds the tokenizer of a checkpoint in the artifact store.
         ...(tokenizer ? { checkpointMetadata: { tokenizer: tokenizer.uri, ...(tokenizer.sha256 ? { tokenizerSha256: tokenizer.sha256 } : {}) } } : {}),
         signal: stop,

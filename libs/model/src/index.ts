@@ -32,6 +32,7 @@ export { INIT_STD, initialParameterValues, parameterSpecs, type ParameterSpec } 
 export { Rng, type RngState } from './rng.js';
 export { decodeSafetensors, encodeSafetensors, type NamedTensor, type SafetensorsFile } from './safetensors.js';
 export { ScheduleError, learningRateAt, validateSchedule, type LearningRateSchedule } from './schedule.js';
+export { ParallelTrainer, splitMicroBatches } from './parallel-trainer.js';
 export { tf } from './tf.js';
 export {
   Trainer,

@@ -56,12 +56,49 @@ export function batchFromBlocks(blocks: readonly (ArrayLike<number>)[]): TokenBa
   return { tokens, targets, batchSize: blocks.length, length };
 }
 
+/** Summed loss and gradients of part of a step, by Hugging Face parameter name; owned by the caller. */
+export interface StepGradients {
+  /** Token-weighted sum of the micro-batches' mean losses. */
+  readonly loss: tf.Scalar;
+  readonly gradients: Map<string, tf.Tensor>;
+}
+
+/**
+ * Gradients of `microBatches` for `model`, each micro-batch weighted by its share of
+ * `totalTokens` (the whole step's), so that the parts of a step add up to the gradient of its
+ * mean loss wherever they are computed.
+ */
+export function stepGradients(model: LlamaModel, microBatches: readonly TokenBatch[], totalTokens: number): StepGradients {
+  const variables = [...model.parameters.values()];
+  const nameOf = new Map([...model.parameters].map(([name, variable]) => [variable.name, name]));
+  let accumulated: tf.NamedTensorMap | undefined;
+  for (const batch of microBatches) {
+    const next = tf.tidy(() => {
+      const tokens = tf.tensor2d(batch.tokens, [batch.batchSize, batch.length], 'int32');
+      const targets = tf.tensor2d(batch.targets, [batch.batchSize, batch.length], 'int32');
+      const weight = batch.tokens.length / totalTokens;
+      const { value, grads } = tf.variableGrads(() => tf.mul(model.loss(tokens, targets), weight), variables);
+      const sums: tf.NamedTensorMap = { loss: accumulated?.loss ? tf.add(accumulated.loss, value) : value };
+      for (const [variableName, gradient] of Object.entries(grads)) {
+        const name = nameOf.get(variableName);
+        if (!name) throw new Error(`trainer: gradient for unknown variable ${variableName}`);
+        const previous = accumulated?.[name];
+        sums[name] = previous ? tf.add(previous, gradient) : gradient;
+      }
+      return sums;
+    });
+    if (accumulated) tf.dispose(Object.values(accumulated));
+    accumulated = next;
+  }
+  if (!accumulated) throw new Error('trainStep: needs at least one micro-batch');
+  const { loss, ...gradients } = accumulated;
+  return { loss: loss as tf.Scalar, gradients: new Map(Object.entries(gradients)) };
+}
+
 export class Trainer {
   readonly optimizer: AdamW;
   readonly schedule: LearningRateSchedule;
   readonly maxGradNorm: number;
-  /** tfjs variable name -> Hugging Face parameter name. */
-  private readonly namesByVariable: Map<string, string>;
 
   constructor(
     readonly model: LlamaModel,
@@ -71,7 +108,6 @@ export class Trainer {
     this.maxGradNorm = options.maxGradNorm ?? 1;
     if (!(this.maxGradNorm > 0)) throw new Error(`trainer: maxGradNorm must be positive, got ${this.maxGradNorm}`);
     this.optimizer = new AdamW(model.specs, model.parameters, options.adamW ?? PAPER_ADAMW);
-    this.namesByVariable = new Map([...model.parameters].map(([name, variable]) => [variable.name, name]));
   }
 
   /** Steps completed. */
@@ -83,45 +119,27 @@ export class Trainer {
   trainStep(microBatches: readonly TokenBatch[]): StepResult {
     if (microBatches.length === 0) throw new Error('trainStep: needs at least one micro-batch');
     const totalTokens = microBatches.reduce((sum, batch) => sum + batch.tokens.length, 0);
-    const variables = [...this.model.parameters.values()];
-    let accumulated: tf.NamedTensorMap | undefined;
-    for (const batch of microBatches) {
-      const next = tf.tidy(() => {
-        const tokens = tf.tensor2d(batch.tokens, [batch.batchSize, batch.length], 'int32');
-        const targets = tf.tensor2d(batch.targets, [batch.batchSize, batch.length], 'int32');
-        const weight = batch.tokens.length / totalTokens;
-        const { value, grads } = tf.variableGrads(() => tf.mul(this.model.loss(tokens, targets), weight), variables);
-        const sums: tf.NamedTensorMap = { loss: accumulated?.loss ? tf.add(accumulated.loss, value) : value };
-        for (const [name, gradient] of Object.entries(grads)) {
-          const previous = accumulated?.[name];
-          sums[name] = previous ? tf.add(previous, gradient) : gradient;
-        }
-        return sums;
-      });
-      if (accumulated) tf.dispose(Object.values(accumulated));
-      accumulated = next;
-    }
-    const sums = accumulated as tf.NamedTensorMap;
+    return this.applyGradients(stepGradients(this.model, microBatches, totalTokens), totalTokens);
+  }
+
+  /**
+   * Clips the step's summed gradients by global norm and applies the AdamW update at the
+   * scheduled learning rate; disposes `sums`.
+   */
+  applyGradients(sums: StepGradients, totalTokens: number): StepResult {
     const learningRate = learningRateAt(this.optimizer.step, this.schedule);
     const readout = tf.tidy(() => {
-      const gradients = Object.entries(sums).filter(([name]) => name !== 'loss');
+      const gradients = [...sums.gradients];
       const norm = tf.sqrt(tf.addN(gradients.map(([, gradient]) => tf.sum(tf.square(gradient)))));
       // PyTorch's clip_grad_norm_: scale by max / (norm + 1e-6) when that is below 1.
       const scale = tf.minimum(1, tf.div(this.maxGradNorm, tf.add(norm, 1e-6)));
-      const clipped = new Map(gradients.map(([variableName, gradient]) => [this.parameterName(variableName), tf.mul(gradient, scale)]));
-      this.optimizer.apply(clipped, learningRate);
-      return tf.stack([sums.loss as tf.Scalar, norm]);
+      this.optimizer.apply(new Map(gradients.map(([name, gradient]) => [name, tf.mul(gradient, scale)])), learningRate);
+      return tf.stack([sums.loss, norm]);
     });
-    tf.dispose(Object.values(sums));
+    tf.dispose([sums.loss, ...sums.gradients.values()]);
     const [loss = Number.NaN, gradNorm = Number.NaN] = readout.dataSync();
     readout.dispose();
     return { step: this.optimizer.step, loss, gradNorm, learningRate, tokens: totalTokens };
-  }
-
-  private parameterName(variableName: string): string {
-    const name = this.namesByVariable.get(variableName);
-    if (!name) throw new Error(`trainer: gradient for unknown variable ${variableName}`);
-    return name;
   }
 
   optimizerState(): AdamWState {

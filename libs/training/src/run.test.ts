@@ -75,6 +75,20 @@ describe('trainRun', () => {
     assert.deepEqual(trainLosses(resumed.points), trainLosses(straight.points));
   });
 
+  it('shares each step among data-parallel threads: one thread\'s result to float rounding, resumed bit for bit with the same count', async () => {
+    const single = await run();
+    const parallel = await run(TINY_TRAINING, { threads: 2 });
+    assert.equal(parallel.outcome.status, 'completed');
+    assert.deepEqual(parallel.checkpoints.map((c) => c.step), single.checkpoints.map((c) => c.step));
+    for (const [name, values] of weightsOf(single.checkpoints.at(-1))) {
+      const other = weightsOf(parallel.checkpoints.at(-1)).get(name)!;
+      const worst = values.reduce((max, value, i) => Math.max(max, Math.abs(value - other[i]!)), 0);
+      assert.ok(worst < 1e-4, `${name} differs by ${worst}`);
+    }
+    const resumed = await run(TINY_TRAINING, { threads: 2, resume: parallel.checkpoints.find((c) => c.step === 4)!.bytes });
+    assert.deepEqual(weightsOf(resumed.checkpoints.at(-1)), weightsOf(parallel.checkpoints.at(-1)));
+  });
+
   it('stops on abort with a checkpoint of the current step, from which it resumes exactly', async () => {
     const straight = await run();
     const controller = new AbortController();

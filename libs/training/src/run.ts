@@ -11,6 +11,7 @@
 import {
   LlamaModel,
   PAPER_ADAMW,
+  ParallelTrainer,
   Trainer,
   decodeCheckpoint,
   encodeCheckpoint,
@@ -44,6 +45,11 @@ export interface TrainRunOptions {
   readonly signal?: AbortSignal;
   /** Receives metric points in batches, in step order; awaited before training goes on. */
   readonly onMetrics?: (points: MetricPoint[]) => void | Promise<void>;
+  /**
+   * Data-parallel replicas sharing each step, one per thread (default 1). The result equals a
+   * single thread's to float rounding; bit for bit only with the same count, resumes included.
+   */
+  readonly threads?: number;
   /** Written into every checkpoint beside the run's own keys, e.g. where its tokenizer is. */
   readonly checkpointMetadata?: Readonly<Record<string, string>>;
   /** Receives each checkpoint; awaited before training goes on. */
@@ -163,11 +169,13 @@ export async function trainRun(options: TrainRunOptions): Promise<RunOutcome> {
   const { training } = plan;
   const { model, trainer } = keepingOnlyVariables(() => {
     const model = resume ? LlamaModel.fromValues(resume.config, resume.weights) : LlamaModel.create(plan.model, training.seed);
-    const trainer = new Trainer(model, {
+    const trainerOptions = {
       schedule: plan.schedule,
       adamW: { ...PAPER_ADAMW, weightDecay: training.weightDecay, epsilon: training.adamEpsilon ?? PAPER_ADAMW.epsilon },
       maxGradNorm: training.gradientClip,
-    });
+    };
+    const threads = options.threads ?? 1;
+    const trainer = threads > 1 ? new ParallelTrainer(model, trainerOptions, threads, backend) : new Trainer(model, trainerOptions);
     if (resume) trainer.restoreOptimizer(resume.optimizer);
     return { model, trainer };
   });
@@ -222,7 +230,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunOutcome> {
       }
       const batches = dataset.trainBatch(step, training.microBatchSize, training.batchSize);
       const started = performance.now();
-      const result = trainer.trainStep(batches);
+      const result = await trainer.trainStep(batches);
       const seconds = (performance.now() - started) / 1000;
       // The loss is measured before the update, so a bad update shows in the next step's
       // loss, the eval loss, or the weights a checkpoint would hold: none of those is saved.
@@ -250,7 +258,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunOutcome> {
     const finalEvalLoss = evalLoss ?? evaluate();
     return { status: 'completed', step, tokens: step * plan.tokensPerStep, ...(finalEvalLoss === undefined ? {} : { finalEvalLoss }), backend };
   } finally {
-    trainer.dispose();
+    await trainer.dispose();
     model.dispose();
   }
 }

@@ -1,4 +1,4 @@
-import { countParameters, flopsPerToken, LlamaModel, resolveModelConfig, selectBackend, Trainer, type ModelConfigInput } from '@downscale/model';
+import { countParameters, flopsPerToken, LlamaModel, ParallelTrainer, resolveModelConfig, selectBackend, Trainer, type ModelConfigInput } from '@downscale/model';
 
 export interface ModelFlags {
   hidden: number;
@@ -28,13 +28,16 @@ export function modelInfo(flags: ModelFlags) {
 
 /**
  * `downscale bench-train`: optimizer steps on random tokens, timed after one warm-up step
- * (kernel compilation and first allocations are not training throughput).
+ * (kernel compilation and first allocations are not training throughput); `threads` > 1
+ * shares each step among that many data-parallel replicas.
  */
-export async function benchTrain(flags: ModelFlags & { batch: number; steps: number; backend?: string }) {
+export async function benchTrain(flags: ModelFlags & { batch: number; steps: number; backend?: string; threads?: number }) {
   const backend = await selectBackend(flags.backend);
   const config = resolveModelConfig(modelInput(flags));
   const model = LlamaModel.create(config, 1);
-  const trainer = new Trainer(model, { schedule: { peakLearningRate: 1e-3, warmupSteps: 0, totalSteps: flags.steps + 1, finalFraction: 0.5 } });
+  const options = { schedule: { peakLearningRate: 1e-3, warmupSteps: 0, totalSteps: flags.steps + 1, finalFraction: 0.5 } };
+  const threads = flags.threads ?? 1;
+  const trainer = threads > 1 ? new ParallelTrainer(model, options, threads, backend) : new Trainer(model, options);
   const length = config.contextLength;
   let seed = 12345;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % config.vocabSize;
@@ -44,20 +47,20 @@ export async function benchTrain(flags: ModelFlags & { batch: number; steps: num
     return { tokens, targets, batchSize: flags.batch, length };
   };
   try {
-    trainer.trainStep([batch()]);
+    await trainer.trainStep([batch()]);
     const started = performance.now();
-    for (let i = 0; i < flags.steps; i++) trainer.trainStep([batch()]);
+    for (let i = 0; i < flags.steps; i++) await trainer.trainStep([batch()]);
     const seconds = (performance.now() - started) / 1000;
     const tokensPerSecond = (flags.steps * flags.batch * length) / seconds;
     return {
       tokensPerSecond: Math.round(tokensPerSecond),
       params: countParameters(config).total,
       backend,
-      threads: backend === 'wasm' ? 1 : undefined,
+      threads,
       secondsPerStep: seconds / flags.steps,
     };
   } finally {
-    trainer.dispose();
+    await trainer.dispose();
     model.dispose();
   }
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { modelConfig, trainingConfig, type ModelConfig, type TrainingJob } from '@downscale/contracts';
 import { readInputFiles, resolveRunInputs, writeFileAtomic, type InputFile } from '@downscale/corpus-io';
@@ -25,6 +26,8 @@ export interface TrainFlags {
   lr?: number;
   seed: number;
   backend?: string;
+  /** Data-parallel replicas (default: one per core, at most 4). */
+  threads?: number;
 }
 
 export interface TrainReport {
@@ -213,6 +216,7 @@ export async function train(flags: TrainFlags): Promise<TrainReport> {
   const choice = await chooseTokenizer(flags, corpus, resume ? out : undefined);
   let plan = planFromFlags(flags, choice.vocabSize);
   const backend = await selectBackend(flags.backend);
+  const threads = flags.threads ?? Math.min(availableParallelism(), 4);
 
   await mkdir(out, { recursive: true });
   let ids: Uint16Array | Uint32Array;
@@ -230,7 +234,7 @@ export async function train(flags: TrainFlags): Promise<TrainReport> {
   const { model } = plan;
   process.stderr.write(
     `training h=${model.hiddenSize} layers=${model.numLayers} heads=${model.numHeads} vocabulary=${model.vocabSize} (${countParameters(model).total.toLocaleString('en-US')} parameters) ` +
-      `on ${dataset.trainTokens.toLocaleString('en-US')} tokens: ${plan.totalSteps} steps of ${plan.tokensPerStep} tokens on ${backend}\n`,
+      `on ${dataset.trainTokens.toLocaleString('en-US')} tokens: ${plan.totalSteps} steps of ${plan.tokensPerStep} tokens on ${backend}${threads > 1 ? ` (${threads} threads)` : ''}\n`,
   );
 
   if (resume) process.stderr.write(`resuming from ${resume.path}\n`);
@@ -245,6 +249,7 @@ export async function train(flags: TrainFlags): Promise<TrainReport> {
       plan,
       dataset,
       ...(resume ? { resume: resume.bytes } : {}),
+      threads,
       signal: abort.signal,
       metricsInterval: 1,
       flushIntervalMs: 0,
