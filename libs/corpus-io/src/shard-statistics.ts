@@ -151,11 +151,7 @@ export class ShardStatisticsBuilder {
     const wordCounts = this.typeOrder.map((type): [string, number] =>
       type >= 0 ? [vocabulary.word(type), vocabularyCounts[type] as number] : [otherWords.word(-1 - type), otherCounts[-1 - type] as number],
     );
-    const oovCounts: [string, number][] = [];
-    this.oovCounts.forEach((count, id) => {
-      if (count > 0) oovCounts.push([otherWords.word(id), count]);
-    });
-    oovCounts.sort(byCountThenWord);
+    const oovCounts = mostFrequentFirst(this.oovCounts, (id) => otherWords.word(id));
     return {
       ...this.counts,
       wordCounts,
@@ -279,6 +275,22 @@ function ratio(numerator: number, denominator: number): number {
   return denominator === 0 ? 0 : numerator / denominator;
 }
 
-function byCountThenWord([wordA, countA]: [string, number], [wordB, countB]: [string, number]): number {
-  return countB - countA || (wordA < wordB ? -1 : wordA > wordB ? 1 : 0);
+/**
+ * The words with a positive count in `counts` (by id), most frequent first, ties in string
+ * order. Sorted count by count: most OOV words share a count of 1 or 2, and sorting plain
+ * strings is much faster than sorting pairs with a comparator.
+ */
+function mostFrequentFirst(counts: readonly number[], word: (id: number) => string): [string, number][] {
+  const wordsByCount = new Map<number, string[]>();
+  counts.forEach((count, id) => {
+    if (count === 0) return;
+    const words = wordsByCount.get(count);
+    if (words) words.push(word(id));
+    else wordsByCount.set(count, [word(id)]);
+  });
+  const sorted: [string, number][] = [];
+  for (const count of [...wordsByCount.keys()].sort((a, b) => b - a)) {
+    for (const word of (wordsByCount.get(count) as string[]).sort()) sorted.push([word, count]);
+  }
+  return sorted;
 }
