@@ -47,4 +47,18 @@ describe('selectBackend', () => {
     assert.ok(BACKEND_PREFERENCE.includes(chosen));
     if (!native) assert.ok(chosen === 'wasm' || chosen === 'webgpu', `without native bindings: ${chosen}`);
   });
+
+  it('fails a forced webgpu without a GPU adapter, naming what it needs', async () => {
+    delete process.env[BACKEND_ENV];
+    const adapter = await (async () => {
+      try {
+        const { create } = (await import('webgpu' as string)) as { create(flags: string[]): { requestAdapter(): Promise<unknown> } };
+        return (await create([]).requestAdapter()) != null;
+      } catch {
+        return false;
+      }
+    })();
+    if (adapter) return void assert.equal(await selectBackend('webgpu'), 'webgpu');
+    await assert.rejects(selectBackend('webgpu'), /"webgpu" could not be started \(install @tensorflow\/tfjs-backend-webgpu and webgpu \(Dawn\), on a machine with a GPU/);
+  });
 });

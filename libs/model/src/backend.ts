@@ -1,7 +1,8 @@
 /**
  * Backend selection: the fastest TensorFlow.js backend present, or the one forced by
- * DOWNSCALE_TF_BACKEND (then by the caller's preference). Native bindings and WebGPU are
- * optional packages loaded by dynamic import, so nothing here needs them installed.
+ * DOWNSCALE_TF_BACKEND (then by the caller's preference). Native bindings and WebGPU (with
+ * Dawn's Node binding, npm `webgpu`, as its navigator.gpu) are optional packages loaded by
+ * dynamic import, so nothing here needs them installed.
  */
 import { tf } from './tf.js';
 
@@ -16,6 +17,44 @@ const OPTIONAL_PACKAGES: Partial<Record<BackendName, readonly string[]>> = {
   webgpu: ['@tensorflow/tfjs-backend-webgpu'],
 };
 
+/** How to get each optional backend, for the error of a forced one that did not start. */
+const INSTALL_HINTS: Partial<Record<BackendName, string>> = {
+  tensorflow: 'install @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node',
+  webgpu: 'install @tensorflow/tfjs-backend-webgpu and webgpu (Dawn), on a machine with a GPU Dawn can drive (Vulkan, Metal or D3D12)',
+};
+
+const DAWN_PACKAGE = 'webgpu';
+
+interface GpuLike {
+  requestAdapter(): Promise<unknown>;
+}
+
+let webGpuAdapter: Promise<boolean> | undefined;
+
+/**
+ * Whether WebGPU has an adapter in this process. Node has no navigator.gpu of its own: Dawn's
+ * binding provides it when installed (Node 20 has no navigator either). Checked once.
+ */
+function webGpuAvailable(): Promise<boolean> {
+  webGpuAdapter ??= (async () => {
+    const scope = globalThis as { navigator?: { gpu?: GpuLike } };
+    if (!scope.navigator?.gpu) {
+      let dawn: { create(flags: string[]): GpuLike; globals: object };
+      try {
+        dawn = (await import(DAWN_PACKAGE)) as typeof dawn;
+      } catch {
+        return false; // not installed
+      }
+      Object.assign(globalThis, dawn.globals); // GPUBufferUsage and the other WebGPU constants
+      const gpu = dawn.create([]);
+      if (scope.navigator) Object.defineProperty(scope.navigator, 'gpu', { value: gpu, configurable: true });
+      else scope.navigator = { gpu };
+    }
+    return (await scope.navigator!.gpu!.requestAdapter().catch(() => null)) != null;
+  })();
+  return webGpuAdapter;
+}
+
 async function importFirst(packages: readonly string[]): Promise<boolean> {
   for (const name of packages) {
     try {
@@ -29,6 +68,7 @@ async function importFirst(packages: readonly string[]): Promise<boolean> {
 }
 
 async function tryBackend(name: BackendName): Promise<boolean> {
+  if (name === 'webgpu' && !(await webGpuAvailable())) return false;
   const packages = OPTIONAL_PACKAGES[name];
   if (packages && !tf.findBackendFactory(name) && !(await importFirst(packages))) return false;
   if (!tf.findBackendFactory(name)) return false; // the package registered with another tfjs-core copy
@@ -56,7 +96,7 @@ export async function selectBackend(preferred?: string): Promise<BackendName> {
       throw new Error(`${source} "${forced}" is not one of ${BACKEND_PREFERENCE.join(', ')}`);
     }
     if (!(await tryBackend(forced))) {
-      const hint = OPTIONAL_PACKAGES[forced] ? ` (install ${OPTIONAL_PACKAGES[forced]?.join(' or ')})` : '';
+      const hint = INSTALL_HINTS[forced] ? ` (${INSTALL_HINTS[forced]})` : '';
       throw new Error(`${source} "${forced}" could not be started${hint}`);
     }
     return forced;
