@@ -6,7 +6,7 @@ export { DEFAULT_SHARD_CHARS, shardDocuments, type DocumentBatch } from './batch
 export { CorpusReadError, describePlace, type BadRecordPolicy, type CorpusDocument, type RecordPlace } from './documents.js';
 export { FilterPool } from './filter-pool.js';
 export { inputFormat, resolveInputFiles, resolveRunInputs, type InputFile, type InputFormat } from './input-files.js';
-export { readDocuments, readFileDocuments, readInputFiles, type ReadDocumentsOptions } from './readers.js';
+export { readDocuments, readFileDocuments, readInputFiles, readParquetRows, type ParquetRow, type ReadDocumentsOptions } from './readers.js';
 export {
   NO_SUBSET,
   ShardStatisticsBuilder,

@@ -112,6 +112,29 @@ function subsetName(meta: unknown): string | undefined {
 }
 
 async function* readParquetDocuments(path: string, policy: BadRecordPolicy): AsyncGenerator<CorpusDocument> {
+  const name = basename(path);
+  const rows = readParquetRows(path, (columnNames) => {
+    if (!columnNames.has('text')) throw new CorpusReadError({ file: path }, `the Parquet file has no "text" column (columns: ${[...columnNames].join(', ')})`);
+    return ['text', 'id', 'meta'].filter((column) => columnNames.has(column));
+  });
+  for await (const { row, values } of rows) {
+    const document = toDocument(values, `${name}:${row}`);
+    if (typeof document === 'string') handleBadRecord(new CorpusReadError({ file: path, row }, document), policy);
+    else yield document;
+  }
+}
+
+/** A Parquet row: its 1-based number in the file and its values by column (INT64 columns as bigint, as hyparquet reads them). */
+export interface ParquetRow {
+  readonly row: number;
+  readonly values: Record<string, unknown>;
+}
+
+/**
+ * The rows of a Parquet file, one row group in memory at a time. `select` gets the file's
+ * column names and returns those to read (default: all); it may throw to refuse the file.
+ */
+export async function* readParquetRows(path: string, select: (columnNames: ReadonlySet<string>) => string[] = (names) => [...names]): AsyncGenerator<ParquetRow> {
   const file = await asyncBufferFromFile(path);
   let metadata;
   try {
@@ -119,10 +142,7 @@ async function* readParquetDocuments(path: string, policy: BadRecordPolicy): Asy
   } catch (error) {
     throw new CorpusReadError({ file: path, offset: file.byteLength }, `not a readable Parquet file, truncated or damaged (${(error as Error).message})`);
   }
-  const columnNames = new Set(parquetSchema(metadata).children.map((child) => child.element.name));
-  if (!columnNames.has('text')) throw new CorpusReadError({ file: path }, `the Parquet file has no "text" column (columns: ${[...columnNames].join(', ')})`);
-  const columns = ['text', 'id', 'meta'].filter((name) => columnNames.has(name));
-  const name = basename(path);
+  const columns = select(new Set(parquetSchema(metadata).children.map((child) => child.element.name)));
   let rowStart = 0;
   for (const rowGroup of metadata.row_groups) {
     const rowEnd = rowStart + Number(rowGroup.num_rows);
@@ -132,12 +152,7 @@ async function* readParquetDocuments(path: string, policy: BadRecordPolicy): Asy
     } catch (error) {
       throw new CorpusReadError({ file: path, row: rowStart + 1 }, `cannot read the row group starting here (${(error as Error).message})`);
     }
-    for (const [index, row] of rows.entries()) {
-      const rowNumber = rowStart + index + 1;
-      const document = toDocument(row, `${name}:${rowNumber}`);
-      if (typeof document === 'string') handleBadRecord(new CorpusReadError({ file: path, row: rowNumber }, document), policy);
-      else yield document;
-    }
+    for (const [index, values] of rows.entries()) yield { row: rowStart + index + 1, values };
     rowStart = rowEnd;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Loaders for the standard task files as exported from the Hugging Face datasets (one JSON
- * record per line), turned into items with the prompt formats of EleutherAI
+ * record per line, or the Parquet exports: one record per row, the same fields), turned into items with the prompt formats of EleutherAI
  * lm-evaluation-harness task definitions (lm_eval/tasks/...). All use the harness defaults:
  * target delimiter " " before each choice, "\n\n" between few-shot demonstrations.
  *
@@ -39,16 +39,18 @@
  * - blimp_* (lm_eval/tasks/blimp/template_yaml; blimp): `{sentence_good, sentence_bad, ...}`;
  *   the harness scores [sentence_good, sentence_bad] after an empty context with gold 0; here a
  *   minimal pair (same requests; see scoring.ts for how ties differ). id: `pair_id`.
- * - zorro (not in the harness: BabyLM's export of the Zorro test suite, one
+ * - zorro (not in the harness): BabyLM's export of the Zorro test suite, one
  *   evaluation_data/zorro/<paradigm>.jsonl per paradigm, in BLiMP's fields
- *   `{sentence_good, sentence_bad, field, linguistic_term, UID, pair_id, ...}`): scored exactly
- *   as blimp, as BabyLM's harness-based pipeline does.
+ *   `{sentence_good, sentence_bad, field, linguistic_term, UID, pair_id, ...}`, or a paradigm
+ *   file as published in the Zorro repository, `<paradigm>.txt` (see parseZorroText): scored
+ *   exactly as blimp, as BabyLM's harness-based pipeline does.
  * - lambada_openai (lm_eval/tasks/lambada/lambada_openai.yaml): `{text}`; context = text
  *   split on " " without its last piece, rejoined by " "; target = the last piece; the scored
  *   continuation " " + target, as the harness's doc_to_target.
  */
 import { readFile } from 'node:fs/promises';
-import { FieldReader, parseJsonl, TaskFileError } from './jsonl.js';
+import { FieldReader, parseJsonl, TaskFileError, type JsonlRecord } from './jsonl.js';
+import { readTaskRecords } from './task-records.js';
 import {
   HARNESS_PROMPT_FORMAT,
   type ClozeItem,
@@ -126,7 +128,28 @@ function lambada(fields: FieldReader): ClozeItem {
 
 /** Parses one split of a harness task from JSONL text; `file` names the source in errors. */
 export function parseHarnessTask(name: HarnessTaskName, content: string, file: string): Task['items'] {
-  const readers = parseJsonl(content, file).map((record) => new FieldReader(record, file));
+  return harnessItems(name, parseJsonl(content, file), file);
+}
+
+/**
+ * Zorro as published in its repository (sentences/babyberta/<paradigm>.txt): one sentence per
+ * line, paired by position: each odd line (1, 3, ...) is ungrammatical and the even line after
+ * it is its grammatical partner. A blank line inside the file would shift every later pair,
+ * so it is refused, as is an odd number of lines; a final newline is fine. id: `file:line` of
+ * the pair's first line.
+ */
+export function parseZorroText(content: string, file: string): MinimalPairItem[] {
+  const lines = content.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
+  const blank = lines.findIndex((line) => line.trim() === '');
+  if (blank >= 0) throw new TaskFileError(file, blank + 1, 'blank line: Zorro files pair sentences by line number (odd: ungrammatical, even: grammatical), so remove it');
+  if (lines.length % 2 === 1) throw new TaskFileError(file, lines.length, 'this ungrammatical sentence (odd line) has no grammatical partner on the next line');
+  const items: MinimalPairItem[] = [];
+  for (let i = 0; i < lines.length; i += 2) items.push({ id: `${file}:${i + 1}`, bad: (lines[i] as string).trim(), good: (lines[i + 1] as string).trim() });
+  return items;
+}
+
+function harnessItems(name: HarnessTaskName, records: readonly JsonlRecord[], file: string): Task['items'] {
+  const readers = records.map((record) => new FieldReader(record, file));
   switch (name) {
     case 'arc_easy':
       return readers.map(arcEasy);
@@ -163,12 +186,18 @@ function kindOf(name: HarnessTaskName): Task['kind'] {
   return name === 'blimp' || name === 'zorro' ? 'minimal-pair' : name === 'lambada_openai' ? 'cloze' : 'multiple-choice';
 }
 
-/** Loads a harness task from its JSONL export(s). */
+/** One split: JSONL or Parquet (task-records.ts), or for zorro also the repository's plain .txt. */
+async function loadSplit(name: HarnessTaskName, file: string): Promise<Task['items']> {
+  if (name === 'zorro' && file.endsWith('.txt')) return parseZorroText(await readFile(file, 'utf8'), file);
+  return harnessItems(name, await readTaskRecords(file), file);
+}
+
+/** Loads a harness task from its exports (JSONL or Parquet; zorro also .txt). */
 export async function loadHarnessTask(name: HarnessTaskName, files: HarnessTaskFiles, taskName: string = name): Promise<Task> {
   if (!HARNESS_TASK_NAMES.includes(name)) {
     throw new TaskFileError(files.evalFile, 0, `unknown harness task "${String(name)}"; known: ${HARNESS_TASK_NAMES.join(', ')}`);
   }
-  const items = parseHarnessTask(name, await readFile(files.evalFile, 'utf8'), files.evalFile);
-  const train = files.trainFile ? parseHarnessTask(name, await readFile(files.trainFile, 'utf8'), files.trainFile) : undefined;
+  const items = await loadSplit(name, files.evalFile);
+  const train = files.trainFile ? await loadSplit(name, files.trainFile) : undefined;
   return { kind: kindOf(name), name: taskName, items, ...(train ? { train } : {}), format: HARNESS_PROMPT_FORMAT } as Task;
 }
