@@ -16,9 +16,14 @@ export interface TrainerSettings {
    * core; a pod with several cores and one trainer gives it more.
    */
   readonly threads: number;
+  /** Training jobs one trainer runs at once (default 1); more suits a GPU that small runs leave idle. */
+  readonly concurrentJobs: number;
 }
 
-export const defaultTrainerSettings: TrainerSettings = { jobAckWaitMs: 60_000, leaseMs: 90_000, heartbeatMs: 15_000, threads: 1 };
+export const defaultTrainerSettings: TrainerSettings = { jobAckWaitMs: 60_000, leaseMs: 90_000, heartbeatMs: 15_000, threads: 1, concurrentJobs: 1 };
+
+const count = (fallback: number, max: number) =>
+  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`).default(fallback);
 
 const milliseconds = (fallback: number) =>
   z.coerce.number({ error: 'must be a number' }).int('must be a whole number of milliseconds').min(100, 'must be at least 100 (milliseconds)').default(fallback);
@@ -27,7 +32,8 @@ const environment = z.object({
   TRAINER_JOB_ACK_WAIT_MS: milliseconds(defaultTrainerSettings.jobAckWaitMs),
   TRAINER_LEASE_MS: milliseconds(defaultTrainerSettings.leaseMs),
   TRAINER_HEARTBEAT_MS: milliseconds(defaultTrainerSettings.heartbeatMs),
-  TRAINER_THREADS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(64, 'must be at most 64').default(defaultTrainerSettings.threads),
+  TRAINER_THREADS: count(defaultTrainerSettings.threads, 64),
+  TRAINER_CONCURRENT_JOBS: count(defaultTrainerSettings.concurrentJobs, 64),
 });
 
 /** Reads the settings, naming every bad variable at once. */
@@ -45,5 +51,6 @@ export function loadTrainerSettings(env: NodeJS.ProcessEnv = process.env): Train
     leaseMs: parsed.data.TRAINER_LEASE_MS,
     heartbeatMs: parsed.data.TRAINER_HEARTBEAT_MS,
     threads: parsed.data.TRAINER_THREADS,
+    concurrentJobs: parsed.data.TRAINER_CONCURRENT_JOBS,
   };
 }

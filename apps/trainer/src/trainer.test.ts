@@ -10,7 +10,8 @@ import { collectEvents, eventually, startTestStack, type EventCollector, type Ru
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { DataSource } from 'typeorm';
 import { queueTrainingRun, seedTrainingCorpus, tokenizerId } from './test-fixtures.js';
-import { TrainerModule } from './trainer.module.js';
+import { defaultTrainerSettings } from './settings.js';
+import { TrainerModule, trainerModule } from './trainer.module.js';
 
 describe('trainer service: trains queued runs from the work queue', () => {
   let stack: TestStack;
@@ -107,5 +108,19 @@ describe('trainer service: trains queued runs from the work queue', () => {
     assert.ok(after.length > 0 && Math.min(...after) > resumeStep, `training went on after step ${resumeStep}, not from scratch (first step ${Math.min(...after)})`);
     const final = await db.getRepository(Checkpoint).findOneByOrFail({ runId: 'run-resume', step: 400 });
     assert.equal(decodeCheckpoint(await store.readFile(final.uri)).metadata['tokens'], String(400 * 4 * 8));
+  });
+
+  it('runs TRAINER_CONCURRENT_JOBS jobs at once in one trainer, each to completion', async () => {
+    await trainer.close();
+    trainer = await stack.start({ service: 'trainer', feature: trainerModule({ ...defaultTrainerSettings, concurrentJobs: 2 }) });
+    await queueRun('run-both-a', 300, 1000);
+    await queueRun('run-both-b', 300, 1000);
+    await eventually('both runs training at the same time', 60_000, async () =>
+      (await runState('run-both-a')) === 'running' && (await runState('run-both-b')) === 'running' ? true : undefined,
+    );
+    for (const runId of ['run-both-a', 'run-both-b']) {
+      await eventually(`${runId} to complete`, 240_000, async () => ((await runState(runId)) === 'completed' ? true : undefined));
+      assert.ok(await db.getRepository(Checkpoint).findOneBy({ runId, step: 300 }), `${runId} has its final checkpoint`);
+    }
   });
 });

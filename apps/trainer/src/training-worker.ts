@@ -56,16 +56,19 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
         if (parsed.success) this.cancels.get(parsed.data.runId)?.abort(new Error(parsed.data.reason ?? 'cancelled'));
       },
     });
-    await this.consumers.consume({
-      stream: streamNames.jobs,
-      durable: 'trainer-jobs',
-      subjects: [jobSubjects.trainingJob],
-      exactlyOnce: false,
-      // Training is long: a crashed worker's job comes back after ackWait, then resumes.
-      ackWaitMs: this.settings.jobAckWaitMs,
-      maxDeliver: 20,
-      handler: async (envelope, context) => this.train(envelope.payload, context.signal),
-    });
+    // Each pull loop on the shared durable runs one job at a time: concurrentJobs loops, that many jobs.
+    for (let loop = 0; loop < this.settings.concurrentJobs; loop++) {
+      await this.consumers.consume({
+        stream: streamNames.jobs,
+        durable: 'trainer-jobs',
+        subjects: [jobSubjects.trainingJob],
+        exactlyOnce: false,
+        // Training is long: a crashed worker's job comes back after ackWait, then resumes.
+        ackWaitMs: this.settings.jobAckWaitMs,
+        maxDeliver: 20,
+        handler: async (envelope, context) => this.train(envelope.payload, context.signal),
+      });
+    }
   }
 
   onModuleDestroy(): void {
