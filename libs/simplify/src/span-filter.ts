@@ -42,7 +42,9 @@
  * are word characters, so the tokens are those of the rule above, and every token boundary
  * is next to an ASCII byte, so a span's bytes decode to the same text as the document's
  * characters there. A word is looked up in a {@link WordTable} straight from the bytes; no
- * string is built for it. {@link spanFilter} is the same filter on a string.
+ * string is built for it. The sentence-start flag of step 3 is false only after a
+ * span-ending OOV word, so from there the filter runs to the next sentence end in one tight
+ * loop that only counts words. {@link spanFilter} is the same filter on a string.
  */
 import { BYTE_CLASS, DELIMITER, DIGIT, SENTENCE_END, asciiLowerCase } from './tokens.js';
 import { wordTableOf, type WordTable } from './word-table.js';
