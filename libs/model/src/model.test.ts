@@ -35,6 +35,19 @@ describe('LlamaModel', () => {
     model.dispose();
   });
 
+  it('logitsAt gives the rows of forward() at the chosen flat positions, and only those', () => {
+    const model = LlamaModel.create(TINY, 3);
+    const tokens = randomTokens(B * T, TINY.vocabSize, 3);
+    const all = logitsOf(model, tokens);
+    const positions = [T - 1, 0, T + 2, 2 * T - 1];
+    const some = tf.tidy(() => model.logitsAt(tf.tensor2d(tokens, [B, T], 'int32'), tf.tensor1d(positions, 'int32')));
+    assert.deepEqual(some.shape, [positions.length, TINY.vocabSize]);
+    const expected = new Float32Array(positions.flatMap((p) => [...all.subarray(p * TINY.vocabSize, (p + 1) * TINY.vocabSize)]));
+    assertClose(some.dataSync() as Float32Array, expected, 1e-5, 'logitsAt vs forward');
+    some.dispose();
+    model.dispose();
+  });
+
   it('is causal: changing a later token leaves earlier logits unchanged', () => {
     const model = LlamaModel.create(TINY, 2);
     const tokens = randomTokens(B * T, TINY.vocabSize, 2);

@@ -156,6 +156,11 @@ export class LlamaModel {
 
   /** Logits as [B*T, V] for int32 tokens [B, T]. */
   private logitsFlat(tokens: tf.Tensor2D): tf.Tensor2D {
+    return matMul(this.hiddenFlat(tokens), this.param<tf.Tensor2D>('lm_head.weight')); // [B*T, V]
+  }
+
+  /** The final hidden states [B*T, h] (after the last rmsNorm, before lm_head) for int32 tokens [B, T]. */
+  private hiddenFlat(tokens: tf.Tensor2D): tf.Tensor2D {
     const [batch, length] = tokens.shape;
     const eps = this.config.rmsNormEps;
     let x = embeddingLookup(
@@ -168,8 +173,7 @@ export class LlamaModel {
       x = tf.add(x, this.attention(rmsNorm(x, this.param(`${prefix}.input_layernorm.weight`), eps), layer, batch, length));
       x = tf.add(x, this.mlp(rmsNorm(x, this.param(`${prefix}.post_attention_layernorm.weight`), eps), layer));
     }
-    x = rmsNorm(x, this.param('model.norm.weight'), eps);
-    return matMul(x, this.param<tf.Tensor2D>('lm_head.weight')); // [B*T, V]
+    return rmsNorm(x, this.param('model.norm.weight'), eps);
   }
 
   /** Next-token logits [B, T, V] for int32 tokens [B, T]. */
@@ -178,6 +182,16 @@ export class LlamaModel {
       const [batch, length] = tokens.shape;
       return tf.reshape(this.logitsFlat(tokens), [batch, length, this.config.vocabSize]);
     });
+  }
+
+  /**
+   * Next-token logits [K, V] at K chosen positions only: `positions` are flat indices into
+   * [B*T] (b * T + t) of int32 `tokens` [B, T]. Equal to those rows of forward(); scoring a
+   * few positions per sequence this way skips most of lm_head, the largest matmul of a small
+   * model with a large vocabulary (libs/evaluation scores continuations with it).
+   */
+  logitsAt(tokens: tf.Tensor2D, positions: tf.Tensor1D): tf.Tensor2D {
+    return tf.tidy(() => matMul(tf.gather(this.hiddenFlat(tokens), positions), this.param<tf.Tensor2D>('lm_head.weight')));
   }
 
   /** Mean cross-entropy (nats per token) of predicting `targets` [B, T] from `tokens` [B, T]. */
