@@ -16,9 +16,9 @@ export const streams = ['EVENTS', 'JOBS', 'DEADLETTERS'];
 /** Each service: what it publishes, what it subscribes to, and its durable consumers. */
 export const services = {
   corpus: {
-    publish: [`${v1}.events.corpus.ready`, `${v1}.jobs.corpus`, `${v1}.progress.corpus.>`],
+    publish: [`${v1}.events.corpus.ready`, `${v1}.jobs.corpus`, `${v1}.jobs.corpus-shard`, `${v1}.progress.corpus.>`],
     subscribe: [],
-    durables: ['corpus-jobs', 'corpus-experiments'],
+    durables: ['corpus-jobs', 'corpus-shards', 'corpus-experiments'],
   },
   trainer: {
     publish: [`${v1}.jobs.training`, `${v1}.events.training.metrics`, `${v1}.events.checkpoint.saved`, `${v1}.events.run.state`],

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readDocuments, regularCorpus, simplifyCorpus } from '@downscale/corpus-io';
+import { readDocuments, regularCorpus, simplifyCorpus, type SimplifyCorpusOptions } from '@downscale/corpus-io';
 import type { CorpusJob } from '@downscale/contracts';
 import type { Vocabulary } from '@downscale/simplify';
 import { trainBpe, writeTokenFile, type BpeTokenizer, type TokenFileSummary } from '@downscale/tokenizer';
@@ -40,7 +40,14 @@ export async function buildCorpus(
   files: readonly string[],
   vocabulary: Vocabulary | undefined,
   dir: string,
-  options: { workers?: number; signal?: AbortSignal; onProgress?: (p: BuildProgress) => void } = {},
+  options: {
+    workers?: number;
+    /** Filters the shards elsewhere (the work queue of every replica); see simplifyCorpus. */
+    runShard?: SimplifyCorpusOptions['runShard'];
+    shardBytes?: number;
+    signal?: AbortSignal;
+    onProgress?: (p: BuildProgress) => void;
+  } = {},
 ): Promise<BuiltCorpus> {
   const report = (p: Omit<BuildProgress, 'phase'>) =>
     options.onProgress?.({ phase: 'reading', documentsRead: p.documentsRead, ...(p.bytesDone === undefined ? {} : { bytesDone: p.bytesDone, bytesTotal: p.bytesTotal }) });
@@ -58,6 +65,8 @@ export async function buildCorpus(
       skipBad: job.skipBad,
       restart: true,
       ...(options.workers === undefined ? {} : { workers: options.workers }),
+      ...(options.runShard ? { runShard: options.runShard } : {}),
+      ...(options.shardBytes === undefined ? {} : { shardBytes: options.shardBytes }),
       ...(options.signal ? { signal: options.signal } : {}),
       onProgress: (p) => report({ documentsRead: p.documentsRead, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal }),
     });

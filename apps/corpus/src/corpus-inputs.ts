@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { resolveInputFiles, writeBundledCorpus } from '@downscale/corpus-io';
+import { resolveInputFiles, vocabularyHash, writeBundledCorpus } from '@downscale/corpus-io';
 import type { CorpusJob } from '@downscale/contracts';
 import type { Vocabulary } from '@downscale/simplify';
 
@@ -34,13 +34,9 @@ export async function corpusContentHash(job: CorpusJob, files: readonly string[]
       wordBudget: job.variant === 'regular' ? job.wordBudget : null,
       tokenizerVocabSize: job.tokenizerVocabSize,
       skipBad: job.skipBad,
-      vocabulary: vocabulary ? vocabularyHash(vocabulary) : null,
+      vocabulary: vocabulary ? vocabularyHash(vocabulary.words) : null,
     }),
   );
   for (const file of [...files].sort()) await hashFile(hash, file);
   return hash.digest('hex');
-}
-
-export function vocabularyHash(vocabulary: Vocabulary): string {
-  return createHash('sha256').update([...vocabulary.words].sort().join('\n')).digest('hex');
 }

@@ -5,12 +5,14 @@ import type { ArtifactStore } from '@downscale/artifacts';
 import { corpusProgress, eventSubjects, progressSubjects, type CorpusJob, type CorpusProgress, type CorpusReady } from '@downscale/contracts';
 import type { EventPublisher } from '@downscale/messaging';
 import { resolveVocabulary } from '@downscale/simplify';
-import { ARTIFACT_STORE, EVENT_PUBLISHER, LOGGER, NATS_CONNECTION, SERVICE_CONFIG, DATA_SOURCE, type ServiceConfig } from '@downscale/service-kit';
+import { vocabularyHash } from '@downscale/corpus-io';
+import { ARTIFACT_STORE, EVENT_PUBLISHER, LOGGER, NATS_CONNECTION, DATA_SOURCE } from '@downscale/service-kit';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { buildCorpus, TOKENIZER_FILE, TOKENS_FILE } from './corpus-builder.js';
-import { corpusContentHash, corpusInputFiles, vocabularyHash } from './corpus-inputs.js';
+import { CorpusShards } from './corpus-shards.js';
+import { corpusContentHash, corpusInputFiles } from './corpus-inputs.js';
 import { findPreparedCorpus, savePreparedCorpus, type PreparedCorpus } from './corpus-records.js';
 
 /**
@@ -21,12 +23,12 @@ import { findPreparedCorpus, savePreparedCorpus, type PreparedCorpus } from './c
 @Injectable()
 export class CorpusPreparer {
   constructor(
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(ARTIFACT_STORE) private readonly artifacts: ArtifactStore,
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisher,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly shards: CorpusShards,
   ) {}
 
   async prepare(job: CorpusJob, signal?: AbortSignal): Promise<CorpusReady> {
@@ -36,7 +38,8 @@ export class CorpusPreparer {
       if (!message.success) return this.logger.warn({ update }, 'progress message does not match its contract; not sent');
       if (!this.nc.isClosed()) this.nc.publish(progressSubjects.corpus(job.jobId), JSON.stringify(message.data));
     };
-    const work = join(this.config.home, 'work');
+    // On the artifact volume, which every replica mounts: the shards are filtered by all of them.
+    const work = join(this.artifacts.root, 'work');
     const vocabulary = job.variant === 'simplified' ? await resolveVocabulary(job.vocabulary) : undefined;
     const files = await corpusInputFiles(job.source, join(work, 'inputs'));
     const contentHash = await corpusContentHash(job, files, vocabulary);
@@ -53,6 +56,8 @@ export class CorpusPreparer {
     await mkdir(buildDir, { recursive: true });
     log.info({ files: files.length }, 'preparing corpus');
     const built = await buildCorpus(job, files, vocabulary, buildDir, {
+      ...(vocabulary ? { runShard: this.shards.runner(job, vocabulary.words, signal) } : {}),
+      shardBytes: this.shards.settings.shardBytes,
       ...(signal ? { signal } : {}),
       onProgress: (p) => progress(p),
     });
@@ -71,7 +76,7 @@ export class CorpusPreparer {
     const prepared = await savePreparedCorpus(this.dataSource, {
       job,
       contentHash,
-      vocabulary: vocabulary ? { name: job.vocabulary, wordCount: vocabulary.words.size, contentHash: vocabularyHash(vocabulary) } : undefined,
+      vocabulary: vocabulary ? { name: job.vocabulary, wordCount: vocabulary.words.size, contentHash: vocabularyHash(vocabulary.words) } : undefined,
       uri,
       stats,
       tokenizer: { uri: this.artifacts.uri(tokenizerKey), sha256: await this.artifacts.sha256(tokenizerKey), vocabSize: built.tokenizer.vocabSize },

@@ -84,7 +84,7 @@ describe('corpus faults: SIGTERM mid-job', { timeout: 240_000 }, () => {
     assert.equal(await db.getRepository(Corpus).count(), 0, `stopped mid-job, storing no corpus:\n${services[0]!.output.slice(-10).join('\n')}`);
     assert.equal(await readyCount(), 0, 'no corpus.ready for the unfinished job');
     assert.deepEqual(await assertWholeArtifacts(), [], 'no corpus in the artifact store');
-    const kept = await finishedShards(join(stack.home, 'work', 'corpora', contentHash, 'text'));
+    const kept = await finishedShards(join(stack.home, 'artifacts', 'work', 'corpora', contentHash, 'text'));
     assert.ok(kept.size > 0, 'the finished shards are kept for the next delivery');
 
     // The job went back to the queue: the next process resumes it and completes it once.

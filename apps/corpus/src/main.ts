@@ -1,4 +1,12 @@
 import { runService } from '@downscale/service-kit';
-import { CorpusModule } from './corpus.module.js';
+import { corpusModule } from './corpus.module.js';
+import { loadCorpusSettings, type CorpusSettings } from './settings.js';
 
-await runService({ service: 'corpus', feature: CorpusModule });
+let settings: CorpusSettings;
+try {
+  settings = loadCorpusSettings();
+} catch (error) {
+  process.stderr.write(`corpus service failed to start: ${(error as Error).message}\n`);
+  process.exit(1);
+}
+await runService({ service: 'corpus', feature: corpusModule(settings) });

@@ -65,6 +65,28 @@ const regularNeedsBudgetIssue = { message: 'a regular corpus job needs the wordB
 export const corpusJob = corpusJobFields.refine(regularNeedsBudget, regularNeedsBudgetIssue);
 export type CorpusJob = z.infer<typeof corpusJob>;
 
+/**
+ * One shard of a simplified corpus being built, for any corpus-service replica to filter (a
+ * real corpus is hundreds of GB): consecutive whole input files, written as the shard's spans
+ * and stats files in `outDir`. Paths are on storage every replica mounts at the same place
+ * (the artifact volume); `vocabularySha256` makes a replica that resolves `vocabulary` to
+ * other words refuse the shard instead of filtering it differently.
+ */
+export const corpusShardJob = z
+  .object({
+    /** The corpus job the shard belongs to. */
+    jobId: id,
+    index: nonNegativeInt,
+    files: z.array(z.object({ path: z.string().min(1), format: z.enum(['txt', 'jsonl', 'jsonl.zst', 'parquet']) }).strict()).min(1),
+    outDir: z.string().min(1),
+    filter: spanFilterSettings.required(),
+    skipBad: z.boolean(),
+    vocabulary: z.string().min(1),
+    vocabularySha256: sha256Hex,
+  })
+  .strict();
+export type CorpusShardJob = z.infer<typeof corpusShardJob>;
+
 /** Request of `rpc.corpus.prepare`: a corpus job; the service gives it its id. */
 export const prepareCorpusRequest = corpusJobFields.omit({ jobId: true }).refine(regularNeedsBudget, regularNeedsBudgetIssue);
 export type PrepareCorpusRequest = z.input<typeof prepareCorpusRequest>;

@@ -83,6 +83,16 @@ const validPayloads: { [S in DurableSubject]: PayloadInput<S> } = {
     },
   },
   [jobSubjects.corpusJob]: { jobId: 'job-1', source: 'bundled', vocabulary: 'default', variant: 'simplified' },
+  [jobSubjects.corpusShard]: {
+    jobId: 'job-1',
+    index: 3,
+    files: [{ path: '/artifacts/work/inputs/a.jsonl.zst', format: 'jsonl.zst' }],
+    outDir: '/artifacts/work/corpora/abc/text',
+    filter: { minWords: 32, maxOovFraction: 0.01, fromSentenceStart: true },
+    skipBad: false,
+    vocabulary: 'default',
+    vocabularySha256: hash,
+  },
 };
 
 /** For each subject, a payload that must be refused and the field the error must name. */
@@ -108,6 +118,7 @@ const invalidPayloads: { [S in DurableSubject]: [unknown, string] } = {
     'payload.model.heads',
   ],
   [jobSubjects.corpusJob]: [{ jobId: 'job-2', source: 'bundled', vocabulary: 'default', variant: 'regular' }, 'payload.wordBudget'],
+  [jobSubjects.corpusShard]: [{ ...validPayloads[jobSubjects.corpusShard], files: [{ path: 'a.csv', format: 'csv' }] }, 'payload.files.0.format'],
 };
 
 describe('contracts', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { corpusJob, corpusReady } from './corpus.js';
+import { corpusJob, corpusReady, corpusShardJob } from './corpus.js';
 import { serviceError } from './errors.js';
 import { evalCompleted } from './evaluation.js';
 import { experimentCreated, experimentTasksChanged } from './experiment.js';
@@ -22,6 +22,7 @@ export const payloadSchemas = {
   [eventSubjects.serviceError]: serviceError,
   [jobSubjects.trainingJob]: trainingJob,
   [jobSubjects.corpusJob]: corpusJob,
+  [jobSubjects.corpusShard]: corpusShardJob,
 } as const satisfies Record<DurableSubject, z.ZodType>;
 
 export type PayloadOf<S extends DurableSubject> = z.output<(typeof payloadSchemas)[S]>;

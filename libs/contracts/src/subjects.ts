@@ -23,6 +23,7 @@ export const eventSubjects = {
 export const jobSubjects = {
   trainingJob: `${root}.jobs.training`,
   corpusJob: `${root}.jobs.corpus`,
+  corpusShard: `${root}.jobs.corpus-shard`,
 } as const;
 
 /** Request/reply over Nest's NATS transport (core NATS, not persisted). */

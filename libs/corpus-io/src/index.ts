@@ -5,6 +5,7 @@ export { BadRecordTally, type BadRecordSummary } from './bad-records.js';
 export { DEFAULT_SHARD_CHARS, shardDocuments, type DocumentBatch } from './batches.js';
 export { CorpusReadError, describePlace, type BadRecordPolicy, type CorpusDocument, type RecordPlace } from './documents.js';
 export { FilterPool } from './filter-pool.js';
+export { vocabularyHash } from './manifest.js';
 export { inputFormat, resolveInputFiles, resolveRunInputs, type InputFile, type InputFormat } from './input-files.js';
 export { readDocuments, readFileDocuments, readInputFiles, readParquetRows, type ParquetRow, type ReadDocumentsOptions } from './readers.js';
 export {

@@ -5,6 +5,7 @@
  * temporary file, renamed when complete; the stats file is written (atomically) after it, so
  * its presence marks a finished shard.
  */
+import { randomUUID } from 'node:crypto';
 import { open, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spanFilterBytes, type SpanFilterOptions, type WordTable } from '@downscale/simplify';
@@ -92,7 +93,8 @@ export interface ShardResult {
 export async function runShard(job: ShardJob, vocabulary: WordTable): Promise<ShardResult> {
   const statistics = new ShardStatisticsBuilder(vocabulary);
   const paths = shardFiles(job.outDir, job.index);
-  const temporary = `${paths.spans}.tmp-${process.pid}`;
+  // Unique per writer: replicas on other machines (each may be pid 1) can write the same shard at once.
+  const temporary = `${paths.spans}.tmp-${randomUUID()}`;
   const output = await open(temporary, 'w');
   try {
     const lines = new SpanLineWriter(output);

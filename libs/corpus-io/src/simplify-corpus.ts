@@ -59,6 +59,13 @@ export interface SimplifyCorpusOptions extends SpanFilterOptions {
   readonly workers?: number;
   /** A pool to run on instead of `workers` new threads, built with the same vocabulary; left open. */
   readonly pool?: FilterPool;
+  /**
+   * Runs each shard elsewhere instead (e.g. a work queue served by several machines): it must
+   * write the shard's two files into the job's outDir and resolve with its statistics.
+   */
+  readonly runShard?: (job: ShardJob) => Promise<ShardStatistics>;
+  /** Shards started at once with `runShard` (default 16). */
+  readonly shardsInFlight?: number;
   /** Skip and count malformed records and damaged files instead of failing. */
   readonly skipBad?: boolean;
   /** Input bytes per shard (default 16 Mi); files are never split. Part of a run's identity. */
@@ -122,7 +129,7 @@ export async function simplifyCorpus(options: SimplifyCorpusOptions): Promise<Si
   const merge = new OrderedShardMerge(outDir, plan.length, finished, options.statistics);
   const runner = shardRunner(options, workers, words, vocabularySha256);
   // Two shards per worker: one running, one ready; in this thread, one filtering while the other reads or writes.
-  const inFlight = new InFlight((options.pool?.size ?? workers) * 2);
+  const inFlight = new InFlight(options.runShard ? (options.shardsInFlight ?? 16) : (options.pool?.size ?? workers) * 2);
   try {
     for (const [index, shardFilesOfPlan] of plan.entries()) {
       if (options.signal?.aborted) break;
@@ -187,6 +194,7 @@ interface ShardRunner {
 
 function shardRunner(options: SimplifyCorpusOptions, workers: number, words: ReadonlySet<string>, vocabularySha256: string): ShardRunner {
   const { pool } = options;
+  if (options.runShard) return { run: options.runShard, close: async () => undefined };
   if (pool) {
     if (pool.vocabularySha256 !== vocabularySha256) throw new Error('simplifyCorpus: the given pool was built with another vocabulary; build a FilterPool with this one');
     return { run: (job) => pool.run(job), close: async () => undefined };
