@@ -38,10 +38,14 @@ async function itemsPerSecond(options) {
   const lm = new LlamaLanguageModel(model, tokenizer, { prefixToken, ...options });
   await scoreTask(lm, { ...task, items: task.items.slice(0, 2) }); // warm-up: kernels, position tables
   lm.forwardRows = 0;
+  const cpuStart = process.cpuUsage();
   const started = performance.now();
   const result = await scoreTask(lm, task);
   const seconds = (performance.now() - started) / 1000;
-  return { itemsPerSecond: task.items.length / seconds, seconds, forwardRows: lm.forwardRows, acc: result.acc };
+  const cpu = process.cpuUsage(cpuStart);
+  // CPU seconds of this process: less disturbed than wall time by other jobs on a shared machine.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return { itemsPerSecond: task.items.length / seconds, seconds, itemsPerCpuSecond: task.items.length / cpuSeconds, cpuSeconds, forwardRows: lm.forwardRows, acc: result.acc };
 }
 
 const batched = await itemsPerSecond({ batchTokens: Number(args['batch-tokens']) });
@@ -62,7 +66,7 @@ model.dispose();
 if (args.json) console.log(JSON.stringify(report));
 else {
   console.log(`${report.task}: ${report.items} items (${report.requests} requests), h=${report.model.hidden}/${report.model.layers} layers, vocabulary ${report.model.vocab}, ${backend}`);
-  console.log(`batched:         ${batched.itemsPerSecond.toFixed(2)} items/s (${batched.forwardRows} sequences run)`);
-  console.log(`one at a time:   ${single.itemsPerSecond.toFixed(2)} items/s (${single.forwardRows} sequences run)`);
+  console.log(`batched:         ${batched.itemsPerSecond.toFixed(2)} items/s, ${batched.itemsPerCpuSecond.toFixed(2)} items per CPU second (${batched.forwardRows} sequences run)`);
+  console.log(`one at a time:   ${single.itemsPerSecond.toFixed(2)} items/s, ${single.itemsPerCpuSecond.toFixed(2)} items per CPU second (${single.forwardRows} sequences run)`);
   console.log(`ratio:           ${report.ratio.toFixed(2)}x; same accuracy: ${report.sameAccuracy}`);
 }

@@ -15,8 +15,9 @@
  *   of another request's input (identical inputs included, e.g. one-token choices after one
  *   context) is read from that request's forward pass: attention is causal, so the logits of
  *   a prefix do not depend on what follows. This generalises the harness's logits cache.
- * - Only the needed numbers leave the backend: log-sum-exp and argmax per position, and the
- *   logit of each scored token.
+ * - Only the scored positions are projected onto the vocabulary (LlamaModel.logitsAt: the
+ *   output layer is most of a small model's work), and only the needed numbers leave the
+ *   backend: log-sum-exp and argmax per position, and the logit of each scored token.
  */
 import { tf, type LlamaModel } from '@downscale/model';
 import type { LanguageModel, LoglikelihoodRequest, LoglikelihoodResult } from './language-model.js';
@@ -216,9 +217,8 @@ export class LlamaLanguageModel implements LanguageModel {
       }
     }
     const [logSumExp, argMax, picked] = tf.tidy(() => {
-      const logits = this.model.forward(tf.tensor2d(tokens, [size, length], 'int32')); // [B, T, V]
-      // Only the scored positions go through the softmax: [K, V].
-      const rowsScored = tf.gather(tf.reshape(logits, [size * length, this.model.config.vocabSize]), tf.tensor1d([...slotOf.keys()], 'int32'));
+      // Only the scored positions are projected onto the vocabulary and go through the softmax: [K, V].
+      const rowsScored = this.model.logitsAt(tf.tensor2d(tokens, [size, length], 'int32'), tf.tensor1d([...slotOf.keys()], 'int32'));
       return [tf.logSumExp(rowsScored, 1), tf.argMax(rowsScored, 1), tf.gatherND(rowsScored, tf.tensor2d(picks, [picks.length / 2, 2], 'int32'))] as const;
     });
     const lse = logSumExp.dataSync();
