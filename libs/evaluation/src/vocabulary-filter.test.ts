@@ -57,6 +57,8 @@ test('span-trim keeps the in-vocabulary spans of a context; choices must still p
 
 test("the paper's rule ignores capitalised words after the first, breaks at punctuation and drops fragments", () => {
   assert.deepEqual(paperWords(['Zebra said: "Alice isn\'t here," 3 times.']), ['zebra', 'said', 'isn', 'here', 'times']);
+  // A line break separates words like a space (harness and WordNet prompts end in "\nAnswer:" or "\nWord:").
+  assert.deepEqual(paperWords(['Question: is it hot?\nAnswer:', 'yes']), ['question', 'is', 'it', 'hot', 'yes']);
   const pairs: MinimalPairTask = {
     kind: 'minimal-pair',
     name: 'pairs',

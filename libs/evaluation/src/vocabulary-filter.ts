@@ -8,7 +8,8 @@
  * - 'span-filter' (default): exactly the span filter's tokens (simplify's `wordTokens`); a
  *   word passes if it is all ASCII digits or its ASCII-lower-cased form is in the vocabulary,
  *   as in the span filter's step 4. So corpus and tasks are simplified by the same rule.
- * - 'paper': the paper's own task rule: join the fields with spaces, split on spaces, ignore
+ * - 'paper': the paper's own task rule: join the fields with spaces, split on spaces (any
+ *   whitespace: harness prompts have line breaks), ignore
  *   capitalised tokens (first letter upper-case, past any opening quote) except the first, lower-case, delete digits, break tokens at
  *   ! : & " “ ” - _ , @ # $ ? ; ' ‘ ’ . ( ) and the em-dash (we read "delete" as a break, since
  *   the fragments nt s re t d ll the paper then drops only arise that way), drop empty tokens
@@ -64,7 +65,8 @@ const PAPER_FRAGMENTS = new Set(['nt', 's', 're', 't', 'd', 'll']);
 export function paperWords(fields: readonly string[]): string[] {
   const words: string[] = [];
   let first = true;
-  for (const token of fields.join(' ').split(' ')) {
+  // Any whitespace separates tokens: prompts have line breaks ("...\nAnswer:"), which the paper's single-line fields did not.
+  for (const token of fields.join(' ').split(/\s+/)) {
     if (token === '') continue;
     const capitalised = /^[^A-Za-z]*[A-Z]/.test(token); // first letter, past any opening quote
     if (capitalised && !first) continue;
