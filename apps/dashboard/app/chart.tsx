@@ -57,6 +57,8 @@ const sizes = {
   compact: { width: 520, height: 340 },
 } as const;
 const margin = { top: 16, right: 24, bottom: 52, left: 72 };
+/** Pixel columns of a wide chart's plot area: the finest x resolution a line is drawn at. */
+export const wideChartColumns = sizes.wide.width - margin.left - margin.right;
 
 /** Colours that stay apart in light and dark mode (Tableau 10). */
 export const palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];

@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { loadCurves, loadRuns } from '../../lib/database';
+import { loadCurveExtremes, loadCurves, loadRuns } from '../../lib/database';
 import { formatCount } from '../../lib/format';
 import { single, type RunTableRow, type SearchParams } from '../../lib/runs-view';
-import { Chart, palette, rampColor, type ChartSeries } from '../chart';
+import { Chart, palette, rampColor, wideChartColumns, type ChartSeries } from '../chart';
 import { smoothEma } from '../../lib/smooth';
 import { Empty, ErrorBox, Toggle } from '../components';
 import { CurveControls, hrefWith, parseCurveView, xAxes } from '../curve-controls';
@@ -63,11 +63,12 @@ export default async function CurvesPage({ searchParams }: { searchParams: Promi
   const shown = chosen.slice(0, maxRuns).sort((a, b) => (a.paramsNonEmbedding ?? a.params ?? 0) - (b.paramsNonEmbedding ?? b.params ?? 0) || a.id.localeCompare(b.id));
   const missing = requested.filter((id) => !runs.value.some((r) => r.id === id));
   const range = { ...(view.fromStep !== undefined ? { fromStep: view.fromStep } : {}), ...(view.toStep !== undefined ? { toStep: view.toStep } : {}) };
-  const curves = await loadCurves(
-    shown.map((r) => r.id),
-    { x: xAxes[view.x].column, y: metrics[metric].key },
-    range,
-  );
+  const ids = shown.map((r) => r.id);
+  const axes = { x: xAxes[view.x].column, y: metrics[metric].key };
+  // Unzoomed and unsmoothed, the database reduces each curve to what the chart can show; a
+  // zoom reads its range at full resolution, and smoothing needs every point.
+  const curves =
+    view.fromStep === undefined && view.toStep === undefined && smoothing === 0 ? await loadCurveExtremes(ids, axes, view.logX, wideChartColumns) : await loadCurves(ids, axes, range);
   const colour = colourOf(shown, colouring);
   const series: ChartSeries[] = curves.ok
     ? shown.flatMap((run) => {
