@@ -68,7 +68,7 @@ export interface SimplifiedWordNetTasks {
   readonly reports: VocabularyFilterReport[];
 }
 
-/** The WordNet tasks drawn from the candidates that pass the vocabulary filter (as buildSimplifiedBuiltinTasks). */
+/** The WordNet tasks with distractors from the vocabulary, drawn from the candidates that pass the vocabulary filter (as buildSimplifiedBuiltinTasks). */
 export function buildSimplifiedWordNetTasks(
   wordnet: WordNet,
   vocabulary: ReadonlySet<string>,
@@ -76,5 +76,5 @@ export function buildSimplifiedWordNetTasks(
   filter: VocabularyFilterOptions = {},
 ): SimplifiedWordNetTasks {
   const { filterCandidates, reports } = candidateFilter(vocabulary, filter);
-  return { tasks: buildWordNetTasks(wordnet, { ...options, filterCandidates }), reports };
+  return { tasks: buildWordNetTasks(wordnet, { ...options, filterCandidates, distractorVocabulary: vocabulary }), reports };
 }

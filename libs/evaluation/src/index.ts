@@ -64,7 +64,7 @@ export {
   type TaskVersions,
 } from './bundled-tasks.js';
 export { bundledWordNetDir, readWordNet, WordNetFormatError, type Lemma, type Synset, type WordNet, type WordNetPointer, type WordNetPos } from './wordnet.js';
-export { buildWordNetTasks, type WordNetTasks } from './wordnet-tasks.js';
+export { buildWordNetTasks, type WordNetTaskOptions, type WordNetTasks } from './wordnet-tasks.js';
 export {
   LlamaLanguageModel,
   fitToWindow,

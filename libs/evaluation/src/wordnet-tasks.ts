@@ -19,12 +19,24 @@
  *   same part of speech that have an antonym (so every choice is a "polar" word), never the
  *   word itself, its synonyms in that sense, the antonym's synonyms, or another antonym of
  *   the word.
+ *
+ * The simplified version (buildSimplifiedWordNetTasks) draws the distractors from the
+ * vocabulary's words only, then keeps the items that pass the vocabulary filter: an item
+ * whose prompt and answer are simple is not lost to a rare distractor.
  */
 import { deal, type BuiltinTaskOptions } from './builtin-tasks.js';
 import { randomIndex, seededRandom, shuffled, type Random } from './random.js';
 import { plainWords } from './sentences.js';
 import { HARNESS_PROMPT_FORMAT, type MultipleChoiceItem, type MultipleChoiceTask } from './tasks.js';
 import { WORDNET_POS, type Synset, type WordNet, type WordNetPos } from './wordnet.js';
+
+export interface WordNetTaskOptions extends BuiltinTaskOptions {
+  /**
+   * Distractors are drawn only from these words (the simplified version's vocabulary), so that
+   * an item whose own words are simple is not dropped for a rare distractor.
+   */
+  readonly distractorVocabulary?: ReadonlySet<string>;
+}
 
 export interface WordNetTasks {
   readonly definitions: MultipleChoiceTask;
@@ -56,7 +68,10 @@ function item(id: string, context: string, gold: string, others: readonly string
   return { id, context, choices: order.map((i) => words[i] as string), gold: order.indexOf(0) };
 }
 
-function definitionItems(wordnet: WordNet, pos: WordNetPos, random: Random): MultipleChoiceItem[] {
+/** The distractor pool: `words`, within the vocabulary when one is given. */
+const distractorPool = (words: readonly string[], vocabulary: ReadonlySet<string> | undefined) => (vocabulary ? words.filter((w) => vocabulary.has(w)) : [...words]);
+
+function definitionItems(wordnet: WordNet, pos: WordNetPos, random: Random, vocabulary: ReadonlySet<string> | undefined): MultipleChoiceItem[] {
   const synsets = wordnet.synsets.get(pos) as ReadonlyMap<number, Synset>;
   const entries = (wordnet.lemmas.get(pos) ?? []).flatMap((lemma) => {
     const synset = synsets.get(lemma.senses[0] as number);
@@ -66,7 +81,10 @@ function definitionItems(wordnet: WordNet, pos: WordNetPos, random: Random): Mul
     if (plainWords(synset.definition).some((w) => w.startsWith(stem))) return [];
     return [{ word: lemma.lemma, synset }];
   });
-  const pool = entries.map((e) => e.word);
+  const pool = distractorPool(
+    entries.map((e) => e.word),
+    vocabulary,
+  );
   const items: MultipleChoiceItem[] = [];
   for (const { word, synset } of entries) {
     const others = distractors(pool, new Set([word, ...synset.words]), CHOICES - 1, random);
@@ -76,7 +94,7 @@ function definitionItems(wordnet: WordNet, pos: WordNetPos, random: Random): Mul
   return items;
 }
 
-function antonymItems(wordnet: WordNet, pos: WordNetPos, random: Random): MultipleChoiceItem[] {
+function antonymItems(wordnet: WordNet, pos: WordNetPos, random: Random, vocabulary: ReadonlySet<string> | undefined): MultipleChoiceItem[] {
   const pairs: { word: string; antonym: string; synonyms: readonly string[] }[] = [];
   const antonymsOf = new Map<string, Set<string>>();
   const seen = new Set<string>();
@@ -95,7 +113,7 @@ function antonymItems(wordnet: WordNet, pos: WordNetPos, random: Random): Multip
       pairs.push(random() < 0.5 ? { word, antonym, synonyms } : { word: antonym, antonym: word, synonyms });
     }
   }
-  const pool = [...antonymsOf.keys()].sort();
+  const pool = distractorPool([...antonymsOf.keys()].sort(), vocabulary);
   const items: MultipleChoiceItem[] = [];
   for (const { word, antonym, synonyms } of pairs) {
     const excluded = new Set([word, antonym, ...synonyms, ...(antonymsOf.get(word) ?? [])]);
@@ -107,7 +125,8 @@ function antonymItems(wordnet: WordNet, pos: WordNetPos, random: Random): Multip
 }
 
 /** Builds the two WordNet tasks (see the top of this file). */
-export function buildWordNetTasks(wordnet: WordNet, options: BuiltinTaskOptions = {}): WordNetTasks {
+export function buildWordNetTasks(wordnet: WordNet, options: WordNetTaskOptions = {}): WordNetTasks {
+  const vocabulary = options.distractorVocabulary;
   const seed = options.seed ?? 1;
   // One stream per task, and none shared with the book tasks.
   const definitionRandom = seededRandom(seed * 5 + 1001);
@@ -119,7 +138,7 @@ export function buildWordNetTasks(wordnet: WordNet, options: BuiltinTaskOptions 
         kind: 'multiple-choice',
         name: 'builtin/wordnet-definitions',
         format,
-        items: WORDNET_POS.flatMap((pos) => definitionItems(wordnet, pos, definitionRandom)),
+        items: WORDNET_POS.flatMap((pos) => definitionItems(wordnet, pos, definitionRandom, vocabulary)),
         description: "WordNet definition -> word (the word's most frequent sense); 3 distractors: other common words of the same part of speech, never a synonym",
       },
       definitionRandom,
@@ -130,7 +149,7 @@ export function buildWordNetTasks(wordnet: WordNet, options: BuiltinTaskOptions 
         kind: 'multiple-choice',
         name: 'builtin/wordnet-antonyms',
         format,
-        items: WORDNET_POS.flatMap((pos) => antonymItems(wordnet, pos, antonymRandom)),
+        items: WORDNET_POS.flatMap((pos) => antonymItems(wordnet, pos, antonymRandom, vocabulary)),
         description: "WordNet antonym pairs ('The opposite of X is'); 3 distractors: other words with antonyms of the same part of speech, never X, a synonym or another antonym of X",
       },
       antonymRandom,

@@ -109,14 +109,15 @@ describe('WordNet files (wndb format)', () => {
     }
   });
 
-  it('the simplified version keeps only items whose every word is in the vocabulary, and reports the rest', () => {
-    const vocabulary = new Set('the opposite of is big small hot cold wet dry happy sad definition word a an with and that can fly animal wings feathers'.split(' '));
+  it('the simplified version draws distractors from the vocabulary and keeps only items whose every word is in it', () => {
+    const vocabulary = new Set('the opposite of is big small hot cold happy sad definition word a an with and that can fly animal wings feathers bird cat dog fish'.split(' '));
     const { tasks, reports } = buildSimplifiedWordNetTasks(wordnet, vocabulary, { items: 50, trainItems: 0 });
-    assert.deepEqual(tasks.definitions.items.map((i) => i.choices[i.gold]), []);
+    // Only bird's definition is simple; its distractors are the other simple nouns, whatever the seed.
+    assert.deepEqual(tasks.definitions.items.map((i) => [...i.choices].sort()), [['bird', 'cat', 'dog', 'fish']]);
     assert.equal(reports[0]!.total, 9);
-    // Every antonym item's choices are in the vocabulary: all four kept.
-    assert.equal(tasks.antonyms.items.length, 4);
-    assert.deepEqual([reports[1]!.total, reports[1]!.kept], [4, 4]);
+    // wet/dry are out of the vocabulary: their item is dropped, and never a distractor of the three others, which are all kept.
+    assert.deepEqual([reports[1]!.total, reports[1]!.kept], [4, 3]);
+    assert.ok(tasks.antonyms.items.every((item) => item.choices.every((c) => vocabulary.has(c))));
   });
 });
 
