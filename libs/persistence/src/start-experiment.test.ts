@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import type { ExperimentCreated, ExperimentSpec } from '@downscale/contracts';
 import type { DataSource } from 'typeorm';
 import { Experiment } from './entities/index.js';
+import { addExperimentTasks } from './add-experiment-tasks.js';
 import { startExperiment, type ExperimentAnnouncer } from './start-experiment.js';
 import { testDatabase, type TestDatabase } from './testing/test-databases.js';
 
@@ -63,4 +64,16 @@ test('a failed announcement keeps the row, and starting again announces it', asy
   announcer.down = false;
   const { experiment, resumed } = await startExperiment(dataSource, announcer, other);
   assert.deepEqual([resumed, experiment.id, sent.length], [true, stored[0]!.id, 1]);
+});
+
+test('an experiment whose tasks were added since resumes from its original spec, and keeps the added tasks', async () => {
+  const { sent, announcer } = recorder();
+  const grown = { ...spec, name: 'tasks added later' };
+  const { experiment } = await startExperiment(dataSource, announcer, grown);
+  await addExperimentTasks(dataSource, { publish: async () => undefined }, experiment.id, ['copa:copa/validation.jsonl']);
+  const again = await startExperiment(dataSource, announcer, grown);
+  assert.deepEqual([again.resumed, again.experiment.id], [true, experiment.id]);
+  assert.deepEqual(sent[1]!.payload.spec.tasks, ['builtin', 'copa:copa/validation.jsonl'], 'announced with its stored task list');
+  const other = await startExperiment(dataSource, announcer, { ...grown, tasks: ['rte:rte/validation.jsonl'] });
+  assert.equal(other.resumed, false, 'a task it does not have makes another experiment');
 });

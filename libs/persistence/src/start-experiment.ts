@@ -25,7 +25,18 @@ function canonical(value: unknown): string {
 }
 
 /**
- * Starts an experiment, or resumes the latest one with the same spec (unless `fresh`): its
+ * Whether `stored` is the experiment `spec` asks for: the same spec, or one whose task list has
+ * grown since it was started (addExperimentTasks appends tasks; no tasks stands for `builtin`).
+ */
+function sameExperiment(stored: ExperimentSpec, spec: ExperimentSpec): boolean {
+  if (canonical({ ...stored, tasks: [] }) !== canonical({ ...spec, tasks: [] })) return false;
+  const storedTasks = stored.tasks.length > 0 ? stored.tasks : ['builtin'];
+  return (spec.tasks.length > 0 ? spec.tasks : ['builtin']).every((task) => storedTasks.includes(task));
+}
+
+/**
+ * Starts an experiment, or resumes the latest one with the same spec (unless `fresh`; tasks
+ * added to it since count as the same spec, and the resumed experiment keeps them): its
  * finished work (content-hashed corpora and tokenizers, completed runs) is reused because
  * every step downstream is idempotent. Publishing experiment.created again is what resumes it.
  * The row is stored before the event is published: if publishing fails, starting the same
@@ -40,11 +51,11 @@ export async function startExperiment(
   const experiments = dataSource.getRepository(Experiment);
   const same = fresh
     ? undefined
-    : (await experiments.find({ where: { name: spec.name }, order: { createdAt: 'DESC' } })).find((e) => canonical(e.spec) === canonical(spec));
+    : (await experiments.find({ where: { name: spec.name }, order: { createdAt: 'DESC' } })).find((e) => sameExperiment(e.spec, spec));
   const experiment = same ?? (await experiments.save(experiments.create({ id: randomUUID(), name: spec.name, preset: spec.preset, spec, state: 'created' })));
   await publisher.publish(
     eventSubjects.experimentCreated,
-    { experimentId: experiment.id, spec, createdAt: experiment.createdAt.toISOString() },
+    { experimentId: experiment.id, spec: experiment.spec, createdAt: experiment.createdAt.toISOString() },
     // A resume is a new announcement: a fresh id gets past JetStream's duplicate window.
     { id: `experiment:${experiment.id}:${Date.now()}` },
   );
