@@ -1,6 +1,8 @@
-// The axis controls of the loss-curve charts, kept in the URL (links and a GET form, no client
-// JavaScript): x = step, tokens or FLOPs; log x and log y; a step range to zoom into, which
-// re-reads the points of that range at full resolution.
+// The axis controls of the loss-curve charts, kept in the URL (links and a GET form, which
+// work without JavaScript and navigate client-side with it, so a zoom re-renders the chart
+// without reloading the page): x = step, tokens or FLOPs; log x and log y; a step range to
+// zoom into, which re-reads the points of that range at full resolution.
+import Form from 'next/form';
 import type { SearchParams } from '../lib/runs-view';
 import { single } from '../lib/runs-view';
 import type { CurveX } from '../lib/database';
@@ -72,7 +74,7 @@ export function CurveControls({ path, params, view, children }: { path: string; 
           log y
         </Toggle>
       </span>
-      <form className="toggle-group" action={path} method="get" aria-label="zoom to a step range">
+      <Form className="toggle-group" action={path} aria-label="zoom to a step range">
         {hidden}
         <label>
           steps
@@ -85,7 +87,7 @@ export function CurveControls({ path, params, view, children }: { path: string; 
             all steps
           </Toggle>
         )}
-      </form>
+      </Form>
     </div>
   );
 }

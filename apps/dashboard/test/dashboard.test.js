@@ -522,6 +522,15 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
         `800k regular s0 (${gridRuns.at(-1).id}), smoothed`,
       ]);
       await shot('curves');
+      // Zoom: re-reads the range at full resolution, re-rendering without reloading the page.
+      await page.evaluate(() => (window.__beforeZoom = true));
+      await page.getByLabel('from step').fill('1000');
+      await page.getByLabel('to step').fill('1100');
+      await page.getByRole('button', { name: 'Zoom' }).click();
+      await page.waitForURL(/from=1000&to=1100/);
+      await page.getByRole('link', { name: 'all steps' }).waitFor();
+      assert.equal(await curves.locator(`[data-series="${runIds[0]}-raw"]`).getAttribute('data-points'), '101', 'every step of the range');
+      assert.equal(await page.evaluate(() => window.__beforeZoom), true, 'the page was not reloaded');
 
       // Run detail: configuration, both curves, checkpoints with a pending cell.
       await page.goto(`${dashboard.base}/runs/${runIds[0]}`);
