@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { eventSubjects, fitInput, progressSubjects, type CorpusVariant, type FitForm, type RefitOutcome } from '@downscale/contracts';
 import { streamNames, type EventPublisher } from '@downscale/messaging';
 import { Run, type ScalingFit } from '@downscale/persistence';
-import { fitPlanned, planLossFits } from '@downscale/scaling-laws';
+import { fitPlanned, planLossFits, UndeterminedLawError, type LossFitReport } from '@downscale/scaling-laws';
 import { ConsumerHost, DATA_SOURCE, EVENT_PUBLISHER, LOGGER, NATS_CONNECTION } from '@downscale/service-kit';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
@@ -118,8 +118,18 @@ export class ExperimentRefitter implements OnApplicationBootstrap {
         const key = { experimentId, axis: plan.axis, form: plan.form, variant };
         const hash = inputHash(variant, plan, settings);
         const latest = await latestFit(this.dataSource.manager, key);
-        const { fit, created } =
-          latest?.inputHash === hash ? { fit: latest, created: false } : await saveFitVersion(this.dataSource, key, hash, fitPlanned(plan, serviceFitSettings), settings);
+        let report: LossFitReport | undefined;
+        if (latest?.inputHash !== hash) {
+          try {
+            report = fitPlanned(plan, serviceFitSettings);
+          } catch (error) {
+            if (!(error instanceof UndeterminedLawError)) throw error;
+            this.logger.info({ experimentId, variant }, `not fitted: ${error.message}`);
+            result.skipped.push(`${variant}: ${error.message}`);
+            continue;
+          }
+        }
+        const { fit, created } = report ? await saveFitVersion(this.dataSource, key, hash, report, settings) : { fit: latest!, created: false };
         await this.announce(fit, plan.form, variant);
         if (created) this.logger.info({ experimentId, variant, axis: plan.axis, form: plan.form, version: fit.version, parameters: fit.parameters }, 'scaling fit updated');
         result[created ? 'stored' : 'unchanged'] += 1;

@@ -49,6 +49,7 @@ export {
   type ScaleCurve,
 } from './frontier.js';
 export {
+  UndeterminedLawError,
   fitPlanned,
   planLossFits,
   type LossAxis,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fitPlanned, planLossFits, predictJointLoss, seededRandom, type RunLossCurve } from './index.js';
+import { fitPlanned, planLossFits, predictJointLoss, seededRandom, UndeterminedLawError, type RunLossCurve } from './index.js';
 
 // Runs that follow a known joint law, each evaluated at four token counts, with 0.5% noise (noise: 0 for exact points).
 const truth = { E: 1.8, A: 400, B: 2000, alpha: 0.34, beta: 0.28 };
@@ -64,5 +64,13 @@ describe('fitPlanned', () => {
     const plan = planLossFits(runs([1e6, 3e6, 1e7, 3e7])).planned.find((p) => p.axis === 'params' && p.form === 'power-plus-constant')!;
     const report = fitPlanned(plan, settings);
     assert.deepEqual(report.diagnostics['heldOutExtrapolation'], { heldOutRuns: 1, skipped: 'without the largest run(s) the law needs 4 distinct model sizes, has 3' });
+  });
+
+  it('refuses a law whose fitted A is not a finite number, saying why, instead of storing Infinity', () => {
+    // Loss = 2 + (N0 / N)^60 over 6% of size: the exponent is 60 and A = N0^60 overflows float64.
+    const N0 = 1e15;
+    const steep = [1, 1.02, 1.04, 1.06].map((f, r) => ({ run: `r${r}`, params: N0 * f, paramsTotal: N0 * f, points: [{ tokens: 1e9, compute: 6e9 * N0 * f, loss: 2 + (1 / f) ** 60 }] }));
+    const plan = planLossFits(steep).planned.find((p) => p.axis === 'params' && p.form === 'power-plus-constant')!;
+    assert.throws(() => fitPlanned(plan, settings), (error: unknown) => error instanceof UndeterminedLawError && /^params power-plus-constant: no finite value for A \(E=.*A=Infinity, alpha=60\.\d+\)/.test(error.message));
   });
 });

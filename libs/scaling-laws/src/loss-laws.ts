@@ -157,6 +157,14 @@ export function planLossFits(runs: readonly RunLossCurve[]): { planned: PlannedL
 }
 
 /** Fits a plan: parameters, bootstrap intervals, R² and residuals in log space, the held-out check, and the frontier. */
+/**
+ * A fit whose parameters are not finite: e.g. A = exp(alpha log x) past 1e308 when a few tiny
+ * runs fall steeply over a narrow range of FLOPs (alpha in the tens). Such a law is not stored.
+ */
+export class UndeterminedLawError extends Error {
+  override name = 'UndeterminedLawError';
+}
+
 export function fitPlanned(plan: PlannedLossFit, settings: LossFitSettings): LossFitReport {
   if (plan.kind === 'joint') {
     const report = fitWithChecks(plan, settings);
@@ -171,6 +179,13 @@ export function fitPlanned(plan: PlannedLossFit, settings: LossFitSettings): Los
 function fitWithChecks<P extends { readonly loss: number; readonly run?: string }>(plan: PlanBase<P>, settings: LossFitSettings): LossFitReport {
   const { model, points } = plan;
   const fit = fitModel(model, points);
+  const unrepresentable = Object.entries(fit.parameters as Record<string, number>).filter(([, value]) => !Number.isFinite(value));
+  if (unrepresentable.length > 0) {
+    const shown = Object.entries(fit.parameters as Record<string, number>).map(([name, value]) => `${name}=${value}`).join(', ');
+    throw new UndeterminedLawError(
+      `${plan.axis} ${plan.form}: no finite value for ${unrepresentable.map(([name]) => name).join(', ')} (${shown}): over this range the loss does not follow a power law a float can hold, so none is stored`,
+    );
+  }
   // Resampling runs keeps a run's correlated points together; with under 3 runs that is no sample, so points are resampled.
   const over = groupByRun(points).length >= 3 ? 'runs' : 'points';
   const bootstrap = bootstrapFit(model, over === 'runs' ? points : points.map(({ run: _, ...p }) => p as unknown as P), fit, settings);
