@@ -48,6 +48,24 @@ export class CheckpointEvaluator implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Scoring holds the event loop for seconds (building tasks, forward passes), long enough to
+    // time out creating a consumer after one that has started scoring: the checkpoint consumer
+    // comes last, and the experiment-tasks handler, whose back-fill builds tasks too, waits for it.
+    let consumersStarted = () => {};
+    const started = new Promise<void>((resolve) => (consumersStarted = resolve));
+    // Tasks added to an experiment while this service runs: one replica (the durable is shared) announces what is missing.
+    await this.consumers.consume({
+      stream: streamNames.events,
+      durable: 'evaluator-experiment-tasks',
+      subjects: [eventSubjects.experimentTasksChanged],
+      exactlyOnce: false,
+      handler: async (envelope) => {
+        await started;
+        const { experimentId } = envelope.payload;
+        const announced = await this.backfill(experimentId);
+        this.logger.info({ experimentId, tasks: envelope.payload.tasks, announced }, "experiment's tasks changed: checkpoints with missing results announced");
+      },
+    });
     // Effects are keyed by the unique index, so no ledger (and no transaction held for minutes).
     await this.consumers.consume({
       stream: streamNames.events,
@@ -56,18 +74,7 @@ export class CheckpointEvaluator implements OnApplicationBootstrap {
       exactlyOnce: false,
       handler: async (envelope, context) => void (await this.evaluate(envelope.payload, AbortSignal.any([context.signal, this.consumers.shuttingDown]))),
     });
-    // Tasks added to an experiment while this service runs: one replica (the durable is shared) announces what is missing.
-    await this.consumers.consume({
-      stream: streamNames.events,
-      durable: 'evaluator-experiment-tasks',
-      subjects: [eventSubjects.experimentTasksChanged],
-      exactlyOnce: false,
-      handler: async (envelope) => {
-        const { experimentId } = envelope.payload;
-        const announced = await this.backfill(experimentId);
-        this.logger.info({ experimentId, tasks: envelope.payload.tasks, announced }, "experiment's tasks changed: checkpoints with missing results announced");
-      },
-    });
+    consumersStarted();
     const announced = await this.backfill();
     if (announced > 0) this.logger.info({ announced }, 'checkpoints with missing results announced again');
   }
