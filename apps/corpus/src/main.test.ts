@@ -78,6 +78,9 @@ describe('corpus service process', () => {
     const { code, output } = await runService({ NATS_URL: nats.url, DOWNSCALE_HOME: home, HTTP_PORT: 'http' });
     assert.equal(code, 1);
     assert.match(output, /HTTP_PORT="http": must be a number/);
+    const shards = await runService({ NATS_URL: nats.url, DOWNSCALE_HOME: home, HTTP_PORT: '0', CORPUS_SHARD_WORKERS: '0', CORPUS_SHARD_BYTES: 'big' });
+    assert.equal(shards.code, 1);
+    assert.match(shards.output, /corpus service failed to start: invalid corpus settings:\n {2}CORPUS_SHARD_WORKERS="0": must be at least 1\n {2}CORPUS_SHARD_BYTES="big": must be a number/);
   });
 
   it('boots, logs JSON, answers health and shuts down cleanly on SIGTERM', async () => {

@@ -69,6 +69,21 @@ export async function startService(definition: ServiceDefinition, env: NodeJS.Pr
 }
 
 /**
+ * runService for a feature module built from the service's own settings, read from the
+ * environment first: a bad setting exits 1 with its reason, as a failed start does.
+ */
+export async function runServiceWithSettings<S>(service: ServiceName, loadSettings: () => S, feature: (settings: S) => Type<unknown>): Promise<void> {
+  let settings: S;
+  try {
+    settings = loadSettings();
+  } catch (error) {
+    process.stderr.write(`${service} service failed to start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  await runService({ service, feature: feature(settings) });
+}
+
+/**
  * The entry point of a service process: starts it, and on SIGTERM/SIGINT stops taking
  * work, lets in-flight work finish (bounded by SHUTDOWN_TIMEOUT_MS) and exits.
  */
