@@ -21,7 +21,46 @@ function download(blob: Blob, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** A standalone SVG document of `svg`: its computed styles inlined, its size fixed, on the page's background. */
+const svgNamespace = 'http://www.w3.org/2000/svg';
+
+/**
+ * The figure's legend (HTML beside the chart on the page) drawn into `copy` below the plot,
+ * its entries left to right, wrapping at the chart's width; returns the new height.
+ */
+function appendLegend(copy: SVGSVGElement, figure: Element | null, width: number, height: number): number {
+  const items = [...(figure?.querySelectorAll('.legend li') ?? [])];
+  if (items.length === 0) return height;
+  const rowHeight = 18;
+  const margin = 16;
+  let x = margin;
+  let y = height;
+  for (const item of items) {
+    const label = (item.textContent ?? '').trim();
+    const style = getComputedStyle(item);
+    // An estimate of the label's width at 12 px: exact text metrics need a layout the copy does not have.
+    const itemWidth = 34 + label.length * 7.2;
+    if (x + itemWidth > width - margin && x > margin) {
+      x = margin;
+      y += rowHeight;
+    }
+    const swatch = item.querySelector('svg')?.cloneNode(true) as SVGSVGElement | undefined;
+    if (swatch) {
+      swatch.setAttribute('x', String(x));
+      swatch.setAttribute('y', String(y + 4));
+      copy.append(swatch);
+    }
+    const text = document.createElementNS(svgNamespace, 'text');
+    text.setAttribute('x', String(x + 30));
+    text.setAttribute('y', String(y + 13));
+    text.setAttribute('style', `fill: ${style.color}; font-size: 12px; font-family: ${style.fontFamily}`);
+    text.textContent = label;
+    copy.append(text);
+    x += itemWidth;
+  }
+  return y + rowHeight + 6;
+}
+
+/** A standalone SVG document of `svg` with its legend: its computed styles inlined, its size fixed, on the page's background. */
 function standaloneSvg(svg: SVGSVGElement): { text: string; width: number; height: number } {
   const copy = svg.cloneNode(true) as SVGSVGElement;
   const originals = [svg, ...svg.querySelectorAll('*')];
@@ -31,10 +70,12 @@ function standaloneSvg(svg: SVGSVGElement): { text: string; width: number; heigh
     const target = copies[i] as SVGElement;
     for (const property of styleProperties) target.style.setProperty(property, computed.getPropertyValue(property));
   }
-  const { width, height } = svg.viewBox.baseVal;
+  const { width, height: plotHeight } = svg.viewBox.baseVal;
+  const height = appendLegend(copy, svg.closest('figure'), width, plotHeight);
+  copy.setAttribute('viewBox', `0 0 ${width} ${height}`);
   copy.setAttribute('width', String(width));
   copy.setAttribute('height', String(height));
-  const background = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  const background = document.createElementNS(svgNamespace, 'rect');
   background.setAttribute('width', '100%');
   background.setAttribute('height', '100%');
   background.setAttribute('fill', getComputedStyle(svg.closest('figure') ?? document.body).backgroundColor || '#fff');

@@ -582,7 +582,9 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
       // Exports: a chart as SVG and PNG, a table as CSV, the fitted parameters as LaTeX.
       const downloaded = async (trigger) => {
         const [download] = await Promise.all([page.waitForEvent('download'), trigger.click()]);
-        const path = await download.path();
+        // Kept with the screenshots, to look at.
+        const path = join(resultsDir, download.suggestedFilename());
+        await download.saveAs(path);
         return { name: download.suggestedFilename(), bytes: readFileSync(path) };
       };
       const computeChart = page.getByTestId('scaling-compute-simplified');
@@ -592,6 +594,7 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
       assert.match(svgText, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
       assert.match(svgText, /data-series="envelope"/);
       assert.match(svgText, /style="[^"]*stroke:/, 'the page styles are written into the SVG');
+      assert.match(svgText, /<text [^>]*>compute-optimal frontier \(lowest loss at each C\)<\/text>/, 'the legend is drawn into the SVG');
       const png = await downloaded(computeChart.getByRole('button', { name: /as PNG/ }));
       assert.equal(png.name, `scaling-compute-simplified-${experimentId}.png`);
       assert.deepEqual([...png.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG signature');
