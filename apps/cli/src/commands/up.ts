@@ -108,7 +108,15 @@ export async function up(options: StackOptions, experiment?: UpExperiment): Prom
   }
   say(`\ndownscale is up. Dashboard: ${dashboardUrl}  (Ctrl-C stops everything)`);
   if (!experiment) return;
-  const finished = await runExperiment({ ...options, natsUrl: nats.url }, experiment.spec, { fresh: experiment.fresh, signal: following.signal });
+  let finished: Awaited<ReturnType<typeof runExperiment>>;
+  try {
+    finished = await runExperiment({ ...options, natsUrl: nats.url }, experiment.spec, { fresh: experiment.fresh, signal: following.signal });
+  } catch (error) {
+    say(`✗ the experiment stopped: ${(error as Error).message}`);
+    if (experiment.exitWhenDone) await stop('experiment failed', 1);
+    else say(`\nThe dashboard keeps serving at ${dashboardUrl}; the logs are in ${options.home}/logs  (Ctrl-C stops everything)`);
+    return;
+  }
   if (!finished) return;
   const allCompleted = finished.runs.every((r) => r.state === 'completed');
   if (experiment.exitWhenDone) await stop('experiment finished', allCompleted ? 0 : 1);

@@ -22,7 +22,12 @@ export interface ManagedProcess {
 export class Supervisor {
   private readonly processes: ManagedProcess[] = [];
 
-  constructor(private readonly logDir: string) {}
+  constructor(private readonly logDir: string) {
+    // However this process ends (an uncaught error, process.exit), the stack it started goes with it.
+    process.once('exit', () => {
+      for (const p of this.running()) p.child.kill('SIGTERM');
+    });
+  }
 
   start(spec: ManagedProcessSpec): ManagedProcess {
     const logFile = join(this.logDir, `${spec.name}.log`);
