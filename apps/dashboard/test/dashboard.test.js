@@ -623,6 +623,10 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
       assert.equal(await blimp.locator('[data-series] circle').count(), sizes.length * 2);
       assert.deepEqual(await blimp.locator('.reference text').allTextContents(), ['chance 50%', 'pythia-70m (70.4M) 81%']);
       await shot('evaluations');
+      const matrixCsv = await downloaded(page.getByRole('button', { name: `Download the table as CSV (evaluations-${experimentId}.csv)` }));
+      const matrixLines = matrixCsv.bytes.toString('utf8').split('\r\n');
+      assert.equal(matrixLines[0], 'Run,Variant,Params,Step,blimp · simplified,hellaswag · original');
+      assert.ok(matrixLines.includes(`${runIds[0]},simplified,25000,${steps / 2},0.55,`), 'unrounded scores; the pending cell empty');
 
       // Corpus: reached from the nav; both corpora with their stored statistics.
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Corpus' }).click();

@@ -155,8 +155,12 @@ export default async function EvaluationsPage({ searchParams }: { searchParams: 
                         <Link href={`/runs/${encodeURIComponent(c.runId)}`}>{c.runId}</Link>
                       </td>
                       <td>{c.variant ?? '—'}</td>
-                      <td className="num">{formatCount(c.paramsNonEmbedding ?? c.params)}</td>
-                      <td className="num">{formatInteger(c.step)}</td>
+                      <td className="num" data-csv={c.paramsNonEmbedding ?? c.params ?? ''}>
+                        {formatCount(c.paramsNonEmbedding ?? c.params)}
+                      </td>
+                      <td className="num" data-csv={c.step}>
+                        {formatInteger(c.step)}
+                      </td>
                       {tasks.map((t) => {
                         const r = cells.get(`${c.id}|${t}`);
                         return (
@@ -164,6 +168,8 @@ export default async function EvaluationsPage({ searchParams }: { searchParams: 
                             key={t}
                             className={`num ${r ? 'cell-done' : 'cell-pending'}`}
                             data-state={r ? 'done' : 'pending'}
+                            // The CSV has the unrounded accuracy (or loss); empty while pending.
+                            data-csv={r ? (r.acc ?? r.loss ?? '') : ''}
                             title={r ? `n = ${r.n}${r.stderr === null ? '' : `, ± ${(r.stderr * 100).toFixed(1)} points`}${r.accNorm === null ? '' : `, acc_norm ${(r.accNorm * 100).toFixed(1)}%`}` : 'not evaluated yet'}
                           >
                             {r ? formatScore(r) : 'pending'}
