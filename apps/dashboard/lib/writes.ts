@@ -1,4 +1,4 @@
-// Whether this dashboard may write (create experiments) for the person asking. With users
+// Whether this dashboard may write (create experiments, cancel runs) for the person asking. With users
 // configured (DASHBOARD_USERS / DASHBOARD_USERS_FILE), everyone signs in and only editors
 // write. Without them there are no roles: writes are for the local dashboard (bound to
 // 127.0.0.1, as `npm start` runs it), or where an operator turns them on with
@@ -19,7 +19,7 @@ const loopback = new Set(['127.0.0.1', '[::1]', '::1']);
 export function writePolicy(env: NodeJS.ProcessEnv = process.env, session: Pick<Session, 'user' | 'role'> | null = null): WritePolicy {
   if (signInRequired(env)) {
     if (!session) return { allowed: false, reason: 'you are not signed in' };
-    if (session.role !== 'editor') return { allowed: false, reason: `${session.user} is a viewer: only editors create experiments (ask whoever keeps DASHBOARD_USERS)` };
+    if (session.role !== 'editor') return { allowed: false, reason: `${session.user} is a viewer: only editors create experiments and cancel runs (ask whoever keeps DASHBOARD_USERS)` };
     return { allowed: true, reason: `${session.user} is an editor` };
   }
   const flag = env.DASHBOARD_ALLOW_WRITES?.trim().toLowerCase();
@@ -34,6 +34,6 @@ export function writePolicy(env: NodeJS.ProcessEnv = process.env, session: Pick<
   if (host && loopback.has(host)) return { allowed: true, reason: `the dashboard listens on ${host} only` };
   return {
     allowed: false,
-    reason: `the dashboard is not bound to 127.0.0.1 and has no users configured, so it only reads; run it locally (npm start), configure users with roles (DASHBOARD_USERS), or set DASHBOARD_ALLOW_WRITES=1 if everyone who can reach it may create experiments`,
+    reason: `the dashboard is not bound to 127.0.0.1 and has no users configured, so it only reads; run it locally (npm start), configure users with roles (DASHBOARD_USERS), or set DASHBOARD_ALLOW_WRITES=1 if everyone who can reach it may create experiments and cancel runs`,
   };
 }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { eventSubjects } from '@downscale/contracts';
+import { controlSubjects, eventSubjects } from '@downscale/contracts';
 import { presetSpec } from '@downscale/experiments';
 import { connectNats, ensureStreams, EventPublisher, startNatsServer } from '@downscale/messaging';
 import { Baseline, Checkpoint, Corpus, createDataSource, EvalResult, Experiment, MetricPoint, openDatabase, Run, ScalingFit, Vocabulary } from '@downscale/persistence';
@@ -806,7 +806,7 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
     }
   });
 
-  test('with users configured, everyone signs in; viewers read, only editors create experiments', async () => {
+  test('with users configured, everyone signs in; viewers read, only editors create experiments and cancel runs', async () => {
     const usersFile = join(tmp, 'users.txt');
     writeFileSync(usersFile, `# the lab\nvera:viewer:${await hashPassword('viewer password')}\neddie:editor:${await hashPassword('editor password')}\n`);
     const lab = await startDashboard({
@@ -865,6 +865,21 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
       assert.match((await refused.json()).error, /vera is a viewer/);
       assert.equal(await storedNamed(values.name), 0);
 
+      // A running run: a viewer has no cancel button.
+      const running = gridRuns[1];
+      const setState = async (state) => {
+        const ds = await openDatabase({ sqlitePath: join(tmp, 'downscale.sqlite'), migrate: 'none' });
+        try {
+          await ds.getRepository(Run).update({ id: running.id }, { state });
+        } finally {
+          await ds.destroy();
+        }
+      };
+      await setState('running');
+      await page.goto(`${lab.base}/runs/${running.id}`);
+      await page.getByTestId('run-config').waitFor();
+      assert.equal(await page.getByTestId('cancel-run').count(), 0, 'no cancel for a viewer');
+
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.waitForURL('**/signin');
       await page.goto(`${lab.base}/experiments/new`);
@@ -886,6 +901,20 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
         assert.deepEqual(announced.map((m) => m.payload.experimentId), [experimentId]);
       } finally {
         subscription.unsubscribe();
+      }
+      // An editor cancels the running run: the contract's command goes to the trainers over NATS.
+      const cancels = [];
+      const cancelSubscription = publisherConnection.subscribe(controlSubjects.cancelRun, { callback: (_error, msg) => cancels.push(JSON.parse(msg.string())) });
+      try {
+        await publisherConnection.flush();
+        await page.goto(`${lab.base}/runs/${running.id}`);
+        await page.getByTestId('cancel-run').getByRole('button', { name: 'Cancel run' }).click();
+        await page.getByText('Cancel sent').waitFor();
+        await publisherConnection.flush();
+        assert.deepEqual(cancels, [{ runId: running.id, reason: 'cancelled from the dashboard by eddie' }]);
+      } finally {
+        cancelSubscription.unsubscribe();
+        await setState('completed');
       }
       // A forged cookie is no sign-in.
       const forged = await fetch(`${lab.base}/runs`, { redirect: 'manual', headers: { cookie: 'downscale_session=eyJ1c2VyIjoiZWRkaWUiLCJyb2xlIjoiZWRpdG9yIiwiZXhwaXJlcyI6OTk5OTk5OTk5OTk5OX0.AAAA' } });

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { writeAccess } from '../../../lib/access';
 import { loadCurves, loadEvaluations, loadRun, type CheckpointRow, type EvalRow } from '../../../lib/database';
 import { formatCount, formatDate, formatInteger, formatLoss, formatScore, formatText } from '../../../lib/format';
 import type { SearchParams } from '../../../lib/runs-view';
@@ -9,6 +10,7 @@ import { Badge, Empty, ErrorBox } from '../../components';
 import { CurveControls, parseCurveView, xAxes } from '../../curve-controls';
 import { TableCsvExport } from '../../export-buttons';
 import { LiveRefresh } from '../../live';
+import { CancelRunButton } from './cancel-button';
 
 export const dynamic = 'force-dynamic';
 
@@ -83,6 +85,7 @@ export default async function RunPage({ params, searchParams }: { params: Promis
         </h1>
         <Badge state={r.state} />
         <LiveRefresh kinds={['metrics', 'checkpoint', 'eval', 'run']} runIds={[id]} />
+        {r.state === 'running' && (await writeAccess()).allowed && <CancelRunButton runId={r.id} />}
       </div>
       <p className="muted">
         Experiment <Link href={`/runs?experiment=${encodeURIComponent(r.experimentId)}`}>{r.experimentName ?? r.experimentId}</Link> ·{' '}
