@@ -27,7 +27,7 @@ const overlayNames = ['dev', 'prod'];
 const namespaces = { dev: 'downscale-dev', prod: 'downscale' };
 const serviceNames = ['corpus', 'trainer', 'evaluator', 'scaling'];
 /** Every Secret the manifests may reference, each documented in deploy/README.md. */
-const knownSecrets = ['downscale-database', 'downscale-database-owner', 'downscale-nats', 'downscale-oauth2-proxy', 'downscale-postgres', 'downscale-dashboard-tls'];
+const knownSecrets = ['downscale-database', 'downscale-database-owner', 'downscale-nats', 'downscale-oauth2-proxy', 'downscale-postgres', 'downscale-dashboard-tls', 'downscale-dashboard-users'];
 const deployReadme = readFileSync(join(root, 'deploy/README.md'), 'utf8');
 
 function which(command) {
@@ -640,7 +640,7 @@ describe('deploy: NATS configuration on a real nats-server', { skip: natsServer 
     }
   });
 
-  it('dashboard: its NATS user reads the events and publishes nothing', async () => {
+  it('dashboard: its NATS user reads the events and publishes only new experiments and run cancels', async () => {
     assert.deepEqual(Object.keys(natsReaders), ['dashboard']);
     const reader = await connectAs('dashboard');
     const writer = await connectAs('scaling');
@@ -654,6 +654,20 @@ describe('deploy: NATS configuration on a real nats-server', { skip: natsServer 
       assert.equal(await got, 'downscale.v1.events.fit.updated');
       const js = jetstream.jetstream(reader);
       await assert.rejects(js.publish('downscale.v1.events.fit.updated', '{}'), /permission|Permissions Violation|timeout|no responders/i);
+      // What an editor's form and cancel button send: stored in EVENTS and delivered.
+      assert.ok((await js.publish('downscale.v1.events.experiment.created', '{}')).seq > 0);
+      const trainer = await connectAs('trainer');
+      try {
+        const cancels = trainer.subscribe('downscale.v1.control.run.cancel', { max: 1 });
+        await trainer.flush();
+        const cancelled = (async () => {
+          for await (const m of cancels) return m.subject;
+        })();
+        reader.publish('downscale.v1.control.run.cancel', '{}');
+        assert.equal(await cancelled, 'downscale.v1.control.run.cancel');
+      } finally {
+        await trainer.close();
+      }
       const jsm = await jetstream.jetstreamManager(reader, { checkAPI: false });
       await assert.rejects(jsm.streams.info('EVENTS'), /permission|Permissions Violation|timeout|no responders/i);
     } finally {

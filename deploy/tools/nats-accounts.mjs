@@ -39,11 +39,12 @@ export const services = {
 };
 
 /**
- * Clients that are not services: they publish nothing and use no stream. The dashboard
- * follows the durable events with a core subscription (apps/dashboard/lib/live.ts).
+ * Clients that are not services: they use no stream of their own. The dashboard follows the
+ * durable events with a core subscription (apps/dashboard/lib/live.ts) and publishes only what
+ * its signed-in editors ask for: a new experiment and a run's cancel (apps/dashboard/lib).
  */
 export const readers = {
-  dashboard: { subscribe: [`${v1}.events.>`] },
+  dashboard: { subscribe: [`${v1}.events.>`], publish: [`${v1}.events.experiment.created`, `${v1}.control.run.cancel`] },
 };
 
 /**
@@ -75,7 +76,7 @@ function consumerPublish(durable) {
 }
 
 export function permissionsOf(service) {
-  if (readers[service]) return { publish: [], subscribe: ['_INBOX.>', ...readers[service].subscribe] };
+  if (readers[service]) return { publish: [...(readers[service].publish ?? [])], subscribe: ['_INBOX.>', ...readers[service].subscribe] };
   const s = services[service];
   return {
     publish: [...commonPublish, ...s.publish, ...s.durables.flatMap(consumerPublish)],
@@ -122,7 +123,7 @@ function user(name, permissions, comment) {
 export function renderAccounts() {
   const users = [
     ...Object.keys(services).map((name) => user(name, permissionsOf(name), `the ${name} service: durables ${services[name].durables.join(', ')}`)),
-    ...Object.keys(readers).map((name) => user(name, permissionsOf(name), `the ${name}: reads events, publishes nothing`)),
+    ...Object.keys(readers).map((name) => user(name, permissionsOf(name), `the ${name}: reads events; publishes only ${readers[name].publish.join(', ')}`)),
     user('services', unionPermissions(), 'connections without credentials (no_auth_user): the union of the users above, see deploy/README.md'),
     user('admin', undefined, 'operators: the downscale CLI (experiments, status), the nats CLI, backups'),
   ];
