@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { computeFrontier, computeOptimalAllocation, predictJointLoss } from './index.js';
+import { computeFrontier, computeOptimalAllocation, lowerEnvelope, predictJointLoss, runningBest } from './index.js';
 
 const close = (actual: number, expected: number, what: string): void =>
   assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${what}: ${actual}, want ${expected}`);
@@ -65,5 +65,19 @@ describe('computeOptimalAllocation', () => {
 
   it('refuses a fit without positive exponents', () => {
     assert.throws(() => computeOptimalAllocation({ ...fit, alpha: 0 }, 1e20), /positive exponents/);
+  });
+});
+
+describe('runningBest', () => {
+  it('keeps the envelope points that beat all before them, so the frontier never climbs where runs do not overlap', () => {
+    // A small run ends at x = 10 with loss 3; a larger one starts later, higher, and ends lower.
+    const envelope = lowerEnvelope([
+      { run: 'small', points: [{ x: 1, loss: 5 }, { x: 10, loss: 3 }] },
+      { run: 'large', points: [{ x: 20, loss: 4 }, { x: 100, loss: 2.5 }, { x: 1000, loss: 2 }] },
+    ]);
+    assert.ok(envelope.some((p, i) => i > 0 && p.loss > envelope[i - 1]!.loss), 'the raw envelope climbs at x = 20');
+    const best = runningBest(envelope);
+    // x goes through exp(log x): equal to about 1e-15.
+    assert.deepEqual(best.map((p) => [Number(p.x.toPrecision(12)), p.loss, p.run]), [[1, 5, 'small'], [10, 3, 'small'], [100, 2.5, 'large'], [1000, 2, 'large']]);
   });
 });

@@ -139,6 +139,19 @@ export function lowerEnvelope(runs: readonly ScaleCurve[]): EnvelopePoint[] {
   return envelope;
 }
 
+/**
+ * The points of an envelope that beat every point before them: the best loss reachable with at
+ * most x (a run that stopped at x1 still has its loss at any larger budget). Where runs do not
+ * overlap, the envelope climbs back at the start of the next run's curve; this never climbs.
+ */
+export function runningBest(envelope: readonly EnvelopePoint[]): EnvelopePoint[] {
+  const best: EnvelopePoint[] = [];
+  for (const point of [...envelope].sort((a, b) => a.x - b.x)) {
+    if (best.length === 0 || point.loss < (best[best.length - 1] as EnvelopePoint).loss) best.push(point);
+  }
+  return best;
+}
+
 /** The lower envelope of loss against compute. */
 export function computeFrontier(runs: readonly RunCurve[]): FrontierPoint[] {
   const envelope = lowerEnvelope(runs.map((r) => ({ run: r.run, points: r.points.map((p) => ({ x: p.compute, loss: p.loss })) })));

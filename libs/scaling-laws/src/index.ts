@@ -41,6 +41,7 @@ export {
   computeFrontier,
   computeOptimalAllocation,
   lowerEnvelope,
+  runningBest,
   type ComputeOptimalAllocation,
   type CurvePoint,
   type EnvelopePoint,

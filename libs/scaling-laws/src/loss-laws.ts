@@ -9,7 +9,7 @@
 import { bootstrapFit, groupByRun, type Interval } from './bootstrap.js';
 import { heldOutExtrapolation } from './extrapolation.js';
 import { fitModel } from './fit.js';
-import { computeOptimalAllocation, lowerEnvelope, type EnvelopePoint } from './frontier.js';
+import { computeOptimalAllocation, lowerEnvelope, runningBest, type EnvelopePoint } from './frontier.js';
 import { jointLaw, purePowerLaw, saturatingLaw, type JointPoint, type LawForm, type LawModel, type SingleVariablePoint } from './laws.js';
 import { evenlySpaced } from './multi-start.js';
 
@@ -90,8 +90,9 @@ export function planLossFits(runs: readonly RunLossCurve[]): { planned: PlannedL
   const withCurves = runs.filter((r) => r.points.length > 0);
   const sizes = distinct(withCurves.map((r) => r.params));
   const final = withCurves.map((r) => ({ run: r, point: r.points[r.points.length - 1] as RunLossCurve['points'][number] }));
+  // The best loss reached with at most x tokens (or FLOPs) by any run: never rising with x.
   const envelope = (x: (p: RunLossCurve['points'][number]) => number) =>
-    lowerEnvelope(withCurves.map((r) => ({ run: r.run, points: r.points.map((p) => ({ x: x(p), loss: p.loss })) })));
+    runningBest(lowerEnvelope(withCurves.map((r) => ({ run: r.run, points: r.points.map((p) => ({ x: x(p), loss: p.loss })) }))));
 
   // The compute envelope is the empirical compute-optimal frontier, stored with the loss-vs-compute fits.
   const frontier = sizes >= minimumSizes['pure-power'] ? envelope((p) => p.compute) : [];
