@@ -29,7 +29,7 @@ const presetSpecs: Record<PresetName, ExperimentSpec> = {
     training: paperTraining,
   },
   /**
-   * The study in miniature for one 2-core machine (16 minutes measured, BENCHMARKS.md): 4 sizes on both
+   * The study in miniature for one 2-core machine (about 15 minutes measured, BENCHMARKS.md): 4 sizes on both
    * corpora, a small tokenizer and context so that tiny models train fast, and the paper's
    * optimiser fitted to a short schedule on tiny batches: 8 sequences per step (more steps
    * for the same tokens), peak 2e-3 and epsilon 1e-8. Measured on 400k tokens: h64 reached
