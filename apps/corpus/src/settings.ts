@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { DEFAULT_SHARD_BYTES } from '@downscale/corpus-io';
+import { parseServiceSettings } from '@downscale/service-kit';
 import { z } from 'zod';
 
 /** The corpus service's own settings, read from the environment. */
@@ -19,10 +20,6 @@ const environment = z.object({
 
 /** Reads the settings, naming every bad variable at once. */
 export function loadCorpusSettings(env: NodeJS.ProcessEnv = process.env): CorpusSettings {
-  const parsed = environment.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])}=${JSON.stringify(env[String(issue.path[0])])}: ${issue.message}`);
-    throw new Error(`invalid corpus settings:\n  ${problems.join('\n  ')}\nFix these environment variables and start again (README: Configuration).`);
-  }
-  return { shardWorkers: parsed.data.CORPUS_SHARD_WORKERS, shardBytes: parsed.data.CORPUS_SHARD_BYTES };
+  const settings = parseServiceSettings('corpus settings', environment, env);
+  return { shardWorkers: settings.CORPUS_SHARD_WORKERS, shardBytes: settings.CORPUS_SHARD_BYTES };
 }

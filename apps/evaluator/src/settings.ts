@@ -1,3 +1,4 @@
+import { parseServiceSettings } from '@downscale/service-kit';
 import { z } from 'zod';
 
 /** The evaluator's own settings (README: apps/evaluator), read from the environment. */
@@ -20,10 +21,6 @@ const environment = z.object({
 
 /** Reads the settings, naming every bad variable at once. */
 export function loadEvaluatorSettings(env: NodeJS.ProcessEnv = process.env): EvaluatorSettings {
-  const parsed = environment.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])}=${JSON.stringify(env[String(issue.path[0])])}: ${issue.message}`);
-    throw new Error(`invalid evaluator settings:\n  ${problems.join('\n  ')}\nFix these environment variables and start again (apps/evaluator/README.md).`);
-  }
-  return { maxItems: parsed.data.EVAL_MAX_ITEMS, heldOutBytes: parsed.data.EVAL_HELD_OUT_BYTES, batchTokens: parsed.data.EVAL_BATCH_TOKENS };
+  const settings = parseServiceSettings('evaluator settings', environment, env, { docs: 'apps/evaluator/README.md' });
+  return { maxItems: settings.EVAL_MAX_ITEMS, heldOutBytes: settings.EVAL_HELD_OUT_BYTES, batchTokens: settings.EVAL_BATCH_TOKENS };
 }

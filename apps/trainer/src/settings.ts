@@ -1,3 +1,4 @@
+import { parseServiceSettings } from '@downscale/service-kit';
 import { z } from 'zod';
 
 /** The trainer's own settings, read from the environment. */
@@ -38,19 +39,17 @@ const environment = z.object({
 
 /** Reads the settings, naming every bad variable at once. */
 export function loadTrainerSettings(env: NodeJS.ProcessEnv = process.env): TrainerSettings {
-  const parsed = environment.safeParse(env);
-  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0])}=${JSON.stringify(env[String(issue.path[0])])}: ${issue.message}`);
-  if (parsed.success && parsed.data.TRAINER_HEARTBEAT_MS >= parsed.data.TRAINER_LEASE_MS) {
-    problems.push(`TRAINER_HEARTBEAT_MS=${parsed.data.TRAINER_HEARTBEAT_MS}: must be shorter than TRAINER_LEASE_MS (${parsed.data.TRAINER_LEASE_MS}), or a live worker's run looks abandoned`);
-  }
-  if (!parsed.success || problems.length > 0) {
-    throw new Error(`invalid trainer settings:\n  ${problems.join('\n  ')}\nFix these environment variables and start again (README: Configuration).`);
-  }
+  const settings = parseServiceSettings('trainer settings', environment, env, {
+    check: (s) =>
+      s.TRAINER_HEARTBEAT_MS >= s.TRAINER_LEASE_MS
+        ? [`TRAINER_HEARTBEAT_MS=${s.TRAINER_HEARTBEAT_MS}: must be shorter than TRAINER_LEASE_MS (${s.TRAINER_LEASE_MS}), or a live worker's run looks abandoned`]
+        : [],
+  });
   return {
-    jobAckWaitMs: parsed.data.TRAINER_JOB_ACK_WAIT_MS,
-    leaseMs: parsed.data.TRAINER_LEASE_MS,
-    heartbeatMs: parsed.data.TRAINER_HEARTBEAT_MS,
-    threads: parsed.data.TRAINER_THREADS,
-    concurrentJobs: parsed.data.TRAINER_CONCURRENT_JOBS,
+    jobAckWaitMs: settings.TRAINER_JOB_ACK_WAIT_MS,
+    leaseMs: settings.TRAINER_LEASE_MS,
+    heartbeatMs: settings.TRAINER_HEARTBEAT_MS,
+    threads: settings.TRAINER_THREADS,
+    concurrentJobs: settings.TRAINER_CONCURRENT_JOBS,
   };
 }

@@ -5,5 +5,6 @@ export * from './health.js';
 export * from './logger.js';
 export * from './metrics.js';
 export * from './service-kit.module.js';
+export * from './settings.js';
 export * from './tokens.js';
 export * from './testing.js';
