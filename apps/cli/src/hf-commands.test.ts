@@ -96,6 +96,10 @@ describe('downscale export and import', () => {
 
     writeFileSync(join(store, 'corpora', 'c1', 'tokenizer.json'), '{}');
     await assert.rejects(exportCheckpoint({ checkpoint: step, out: join(dir, 'hf-service-2') }), /is not the tokenizer this checkpoint was trained with .*pass --tokenizer/);
+
+    // A URI that would lead out of the store is refused, not followed.
+    writeFileSync(join(step, 'checkpoint.safetensors'), encodeCheckpoint(weightsCheckpoint(model.config, model.values(), { tokenizer: 'artifact://../run/tokenizer.json' })));
+    await assert.rejects(exportCheckpoint({ checkpoint: step, out: join(dir, 'hf-service-3') }), /artifact key "\.\.\/run\/tokenizer\.json" is not a relative path/);
   });
 
   it('says what is wrong with each bad input, and what to do', async () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { ArtifactStore } from '@downscale/artifacts';
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 export const TOKENIZER_FILE = 'tokenizer.json';
@@ -41,20 +42,18 @@ export function tokenizerBeside(checkpointFile: string): string | undefined {
   return [join(folder, TOKENIZER_FILE), join(dirname(folder), TOKENIZER_FILE)].find((path) => existsSync(path));
 }
 
-const ARTIFACT_SCHEME = 'artifact://';
-
 /**
  * The tokenizer a checkpoint names in its metadata: the trainer service records its artifact
  * URI (`tokenizer`, relative to the artifact store's root) and `tokenizerSha256`. The root is
- * found by walking up from the checkpoint file, so a store copied or mounted anywhere works.
- * A file that no longer matches the recorded hash is refused.
+ * found by walking up from the checkpoint file, so a store copied or mounted anywhere works;
+ * the store refuses a URI that would lead out of it. A file that no longer matches the
+ * recorded hash is refused.
  */
 export async function tokenizerFromMetadata(checkpointFile: string, metadata: Readonly<Record<string, string>>): Promise<string | undefined> {
   const uri = metadata.tokenizer;
-  if (uri === undefined || !uri.startsWith(ARTIFACT_SCHEME)) return undefined;
-  const key = uri.slice(ARTIFACT_SCHEME.length);
+  if (uri === undefined) return undefined;
   for (let dir = dirname(checkpointFile); ; dir = dirname(dir)) {
-    const candidate = join(dir, key);
+    const candidate = new ArtifactStore(dir).path(uri);
     if (existsSync(candidate)) {
       const sha256 = createHash('sha256').update(await readFile(candidate)).digest('hex');
       if (metadata.tokenizerSha256 !== undefined && sha256 !== metadata.tokenizerSha256) {
