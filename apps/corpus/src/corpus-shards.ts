@@ -2,7 +2,6 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jobSubjects, type CorpusJob, type CorpusShardJob } from '@downscale/contracts';
 import { CorpusReadError, FilterPool, shardFiles, vocabularyHash, writeFileAtomic, type ShardJob, type ShardStatistics } from '@downscale/corpus-io';
@@ -16,9 +15,6 @@ export const CORPUS_SETTINGS = Symbol('CORPUS_SETTINGS');
 
 /** How often the replica building a corpus looks for its shards' files. */
 const POLL_MS = 200;
-
-/** Where a shard that cannot be filtered (bad input, another vocabulary) leaves the reason. */
-const shardErrorFile = (outDir: string, index: number): string => join(dirname(shardFiles(outDir, index).stats), `error-${String(index).padStart(5, '0')}.json`);
 
 /** A shard that no replica can filter: the corpus job fails with this reason. */
 class ShardRefused extends Error {}
@@ -93,8 +89,7 @@ export class CorpusShards implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Waits for a shard's stats file (written last) or its error file. */
   private async finished(shard: ShardJob, signal?: AbortSignal): Promise<ShardStatistics> {
-    const { stats } = shardFiles(shard.outDir, shard.index);
-    const error = shardErrorFile(shard.outDir, shard.index);
+    const { stats, error } = shardFiles(shard.outDir, shard.index);
     for (;;) {
       if (existsSync(stats)) return JSON.parse(await readFile(stats, 'utf8')) as ShardStatistics;
       if (existsSync(error)) throw new Error((JSON.parse(await readFile(error, 'utf8')) as { error: string }).error);
@@ -121,7 +116,7 @@ export class CorpusShards implements OnApplicationBootstrap, OnApplicationShutdo
         throw error;
       }
       log.warn({ err: error }, 'shard cannot be filtered; the corpus job fails with the reason');
-      await writeFileAtomic(shardErrorFile(shard.outDir, shard.index), JSON.stringify({ error: `shard ${shard.index}: ${error.message}` }));
+      await writeFileAtomic(shardFiles(shard.outDir, shard.index).error, JSON.stringify({ error: `shard ${shard.index}: ${error.message}` }));
     }
   }
 

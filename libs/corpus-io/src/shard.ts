@@ -30,12 +30,18 @@ export interface ShardJob {
 export interface ShardFiles {
   readonly spans: string;
   readonly stats: string;
+  /** Why the shard cannot be written (bad input), left by a filter elsewhere (a work queue's worker). */
+  readonly error: string;
 }
 
 /** Where shard `index` of the corpus in `outDir` is stored; `records` names its JSONL file. */
 export function shardFiles(outDir: string, index: number, records = 'spans'): ShardFiles {
   const number = String(index).padStart(5, '0');
-  return { spans: join(outDir, SHARDS_FOLDER, `${records}-${number}.jsonl`), stats: join(outDir, SHARDS_FOLDER, `stats-${number}.json`) };
+  return {
+    spans: join(outDir, SHARDS_FOLDER, `${records}-${number}.jsonl`),
+    stats: join(outDir, SHARDS_FOLDER, `stats-${number}.json`),
+    error: join(outDir, SHARDS_FOLDER, `error-${number}.json`),
+  };
 }
 
 /** Indices of the shards in `outDir` whose records and stats files both exist. */
