@@ -15,14 +15,20 @@ export interface ReplicaInit {
   readonly backend: string;
 }
 
-/** One step's shard: the current weights (by Hugging Face name) and this replica's sequences. */
-export interface ShardRequest {
+/** This replica's share of one step: the current weights (by Hugging Face name) and its sequences. */
+export interface GradientRequest {
   readonly weights: Record<string, Float32Array>;
   readonly batches: readonly TokenBatch[];
   readonly totalTokens: number;
 }
 
-export type ShardReply = { readonly loss: number; readonly gradients: Record<string, Float32Array> } | { readonly error: string };
+/** The share's token-weighted loss and gradients (by Hugging Face name). */
+export interface ReplicaGradients {
+  readonly loss: number;
+  readonly gradients: Record<string, Float32Array>;
+}
+
+export type GradientReply = ReplicaGradients | { readonly error: string };
 
 const port = parentPort;
 if (!port) throw new Error('gradient-worker: must run as a worker thread');
@@ -30,16 +36,16 @@ const init = workerData as ReplicaInit;
 const ready = selectBackend(init.backend);
 let model: LlamaModel | undefined;
 
-port.on('message', (request: ShardRequest) => {
+port.on('message', (request: GradientRequest) => {
   void ready
     .then(() => {
       const weights = new Map(Object.entries(request.weights));
       if (model) model.assignValues(weights);
       else model = LlamaModel.fromValues(init.config, weights);
       const { loss, gradients } = stepGradients(model, request.batches, request.totalTokens);
-      const reply = { loss: loss.dataSync()[0]!, gradients: Object.fromEntries([...gradients].map(([name, gradient]) => [name, gradient.dataSync() as Float32Array])) };
+      const reply: ReplicaGradients = { loss: loss.dataSync()[0]!, gradients: Object.fromEntries([...gradients].map(([name, gradient]) => [name, gradient.dataSync() as Float32Array])) };
       tf.dispose([loss, ...gradients.values()]);
       port.postMessage(reply, Object.values(reply.gradients).map((values) => values.buffer as ArrayBuffer));
     })
-    .catch((error: Error) => port.postMessage({ error: error.stack ?? error.message } satisfies ShardReply));
+    .catch((error: Error) => port.postMessage({ error: error.stack ?? error.message } satisfies GradientReply));
 });

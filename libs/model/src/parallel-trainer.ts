@@ -7,7 +7,7 @@
  * update then run once, here, and the replicas get the new weights with the next step.
  */
 import { Worker } from 'node:worker_threads';
-import type { ShardReply, ShardRequest, ReplicaInit } from './gradient-worker.js';
+import type { GradientReply, GradientRequest, ReplicaGradients, ReplicaInit } from './gradient-worker.js';
 import type { LlamaModel } from './model.js';
 import type { AdamWState } from './optimizer.js';
 import { tf } from './tf.js';
@@ -34,11 +34,11 @@ export function splitMicroBatches(microBatches: readonly TokenBatch[], parts: nu
 
 class Replica {
   private readonly worker: Worker;
-  private pending: { resolve: (reply: ShardReply) => void; reject: (error: Error) => void } | undefined;
+  private pending: { resolve: (reply: ReplicaGradients) => void; reject: (error: Error) => void } | undefined;
 
   constructor(init: ReplicaInit) {
     this.worker = new Worker(new URL('./gradient-worker.js', import.meta.url), { workerData: init });
-    this.worker.on('message', (reply: ShardReply) => this.settle((p) => p.resolve(reply)));
+    this.worker.on('message', (reply: GradientReply) => this.settle((p) => ('error' in reply ? p.reject(new Error(reply.error)) : p.resolve(reply))));
     this.worker.on('error', (error) => this.settle((p) => p.reject(error)));
     this.worker.on('exit', (code) => this.settle((p) => p.reject(new Error(`data-parallel replica exited with code ${code} mid-step`))));
   }
@@ -49,7 +49,7 @@ class Replica {
     if (pending) action(pending);
   }
 
-  gradients(request: ShardRequest): Promise<ShardReply> {
+  gradients(request: GradientRequest): Promise<ReplicaGradients> {
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject };
       this.worker.postMessage(request);
@@ -88,14 +88,13 @@ export class ParallelTrainer {
     const [own = [], ...others] = splitMicroBatches(microBatches, this.replicas.length + 1);
     const weights = Object.fromEntries(this.model.values());
     // The replicas start first; this thread computes its share while they compute theirs.
-    const replies = others.map((batches, i) => (batches.length > 0 ? this.replicas[i]!.gradients({ weights, batches, totalTokens }) : undefined));
+    const replies = others.flatMap((batches, i) => (batches.length > 0 ? [this.replicas[i]!.gradients({ weights, batches, totalTokens })] : []));
     const local = stepGradients(this.model, own, totalTokens);
-    const parts = await Promise.allSettled(replies.map((reply) => reply ?? Promise.resolve(undefined)));
-    const failed = parts.find((part) => part.status === 'rejected' || (part.value && 'error' in part.value));
-    if (failed) {
+    const parts = await Promise.allSettled(replies);
+    const failure = parts.find((part): part is PromiseRejectedResult => part.status === 'rejected');
+    if (failure) {
       tf.dispose([local.loss, ...local.gradients.values()]);
-      const reason = failed.status === 'rejected' ? String((failed.reason as Error).message) : (failed.value as { error: string }).error;
-      throw new Error(`data-parallel step: a replica failed: ${reason}`);
+      throw new Error(`data-parallel step: a replica failed: ${(failure.reason as Error).message}`);
     }
     // Each sum replaces its local term, which is freed (tidy frees the replica's uploaded copy).
     const replace = <T extends tf.Tensor>(previous: T, add: () => T): T => {
@@ -105,9 +104,7 @@ export class ParallelTrainer {
     };
     const gradients = new Map(local.gradients);
     let loss = local.loss;
-    for (const part of parts) {
-      const reply = (part as PromiseFulfilledResult<{ loss: number; gradients: Record<string, Float32Array> } | undefined>).value;
-      if (!reply) continue;
+    for (const { value: reply } of parts as PromiseFulfilledResult<ReplicaGradients>[]) {
       loss = replace(loss, () => tf.add(loss, reply.loss));
       for (const [name, gradient] of gradients) gradients.set(name, replace(gradient, () => tf.add(gradient, tf.tensor(reply.gradients[name]!, gradient.shape))));
     }

@@ -180,9 +180,10 @@ export function fitPlanned(plan: PlannedLossFit, settings: LossFitSettings): Los
 function fitWithChecks<P extends { readonly loss: number; readonly run?: string }>(plan: PlanBase<P>, settings: LossFitSettings): LossFitReport {
   const { model, points } = plan;
   const fit = fitModel(model, points);
-  const unrepresentable = Object.entries(fit.parameters as Record<string, number>).filter(([, value]) => !Number.isFinite(value));
+  const parameters = Object.entries(fit.parameters as Record<string, number>);
+  const unrepresentable = parameters.filter(([, value]) => !Number.isFinite(value));
   if (unrepresentable.length > 0) {
-    const shown = Object.entries(fit.parameters as Record<string, number>).map(([name, value]) => `${name}=${value}`).join(', ');
+    const shown = parameters.map(([name, value]) => `${name}=${value}`).join(', ');
     throw new UndeterminedLawError(
       `${plan.axis} ${plan.form}: no finite value for ${unrepresentable.map(([name]) => name).join(', ')} (${shown}): over this range the loss does not follow a power law a float can hold, so none is stored`,
     );
