@@ -41,6 +41,13 @@ export interface TinyRun {
 
 /** Stores a queued run and sends its training job: h=16, 1 layer, context 8, `steps` steps of 4 sequences. */
 export async function queueTrainingRun(db: DataSource, publisher: EventPublisher, run: TinyRun): Promise<TrainingJob> {
+  const job = await storeTrainingRun(db, run);
+  await publisher.publish(jobSubjects.trainingJob, job, { id: `training-job:${run.runId}` });
+  return job;
+}
+
+/** Stores a queued run (as queueTrainingRun) and returns its training job, not yet sent. */
+export async function storeTrainingRun(db: DataSource, run: TinyRun): Promise<TrainingJob> {
   const job: TrainingJob = {
     runId: run.runId,
     experimentId,
@@ -65,6 +72,5 @@ export async function queueTrainingRun(db: DataSource, publisher: EventPublisher
   await runs.save(
     runs.create({ id: run.runId, experimentId, corpusId, config: { model: job.model, training: job.training }, hiddenSize: 16, layers: 1, variant: 'simplified', seed: 3, state: 'queued' }),
   );
-  await publisher.publish(jobSubjects.trainingJob, job, { id: `training-job:${run.runId}` });
   return job;
 }

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ArtifactStore } from '@downscale/artifacts';
-import { controlSubjects, eventSubjects, type CheckpointSaved, type MetricsReported, type RunStateChanged } from '@downscale/contracts';
+import { controlSubjects, eventSubjects, jobSubjects, type CheckpointSaved, type MetricsReported, type RunStateChanged } from '@downscale/contracts';
 import { connectNats, EventPublisher } from '@downscale/messaging';
 import { decodeCheckpoint } from '@downscale/model';
 import { Checkpoint, MetricPoint, openDatabase, Run, Tokenizer } from '@downscale/persistence';
 import { collectEvents, eventually, startTestStack, type EventCollector, type RunningService, type TestStack } from '@downscale/service-kit';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { DataSource } from 'typeorm';
-import { queueTrainingRun, seedTrainingCorpus, tokenizerId } from './test-fixtures.js';
+import { queueTrainingRun, seedTrainingCorpus, storeTrainingRun, tokenizerId } from './test-fixtures.js';
 import { defaultTrainerSettings } from './settings.js';
 import { TrainerModule, trainerModule } from './trainer.module.js';
 
@@ -80,6 +80,20 @@ describe('trainer service: trains queued runs from the work queue', () => {
     assert.ok(trained.length >= 5, `train losses along the run (got ${trained.length})`);
     assert.ok(trained.at(-1)!.trainLoss! < trained[0]!.trainLoss!, 'the loss went down');
     assert.ok(points.filter((p) => p.evalLoss !== null).length >= 3, 'held-out loss at every eval interval');
+  });
+
+  it('announces the checkpoint it resumes from, which a worker stopped between storing and announcing left unannounced', async () => {
+    // run-complete's step-10 checkpoint, stored for a new run of the same config and never announced.
+    const job = await storeTrainingRun(db, { runId: 'run-unannounced', vocabSize, steps: 30, checkpointInterval: 10 });
+    const source = await db.getRepository(Checkpoint).findOneByOrFail({ runId: 'run-complete', step: 10 });
+    await db.getRepository(Checkpoint).save(db.getRepository(Checkpoint).create({ id: 'ck-unannounced-10', runId: job.runId, step: 10, tokens: source.tokens, uri: source.uri, sha256: source.sha256 }));
+    await publisher.publish(jobSubjects.trainingJob, job, { id: `training-job:${job.runId}` });
+    await eventually('run-unannounced to complete', 120_000, async () => ((await runState('run-unannounced')) === 'completed' ? true : undefined));
+    const steps = await eventually('its checkpoint.saved events', 10_000, async () => {
+      const announced = checkpointsOf('run-unannounced').map((e) => e.step).sort((a, b) => a - b);
+      return announced.length >= 3 ? announced : undefined;
+    });
+    assert.deepEqual(steps, [10, 20, 30], 'the resumed-from checkpoint is announced, once, and the later ones');
   });
 
   it('stops a run for good on a cancel command, keeping its checkpoints', async () => {

@@ -4,7 +4,7 @@ import type { ArtifactStore } from '@downscale/artifacts';
 import { cancelRun, controlSubjects, eventSubjects, jobSubjects, type RunState, type TrainingJob } from '@downscale/contracts';
 import { streamNames, type EventPublisher } from '@downscale/messaging';
 import { selectBackend } from '@downscale/model';
-import { Corpus, MetricPointWriter, retryWhileUnreachable, Run, Tokenizer } from '@downscale/persistence';
+import { Checkpoint, Corpus, MetricPointWriter, retryWhileUnreachable, Run, Tokenizer } from '@downscale/persistence';
 import { ARTIFACT_STORE, ConsumerHost, DATA_SOURCE, EVENT_PUBLISHER, LOGGER, NATS_CONNECTION } from '@downscale/service-kit';
 import { readTokenFile } from '@downscale/tokenizer';
 import { planRun, TokenDataset, trainRun, type RunOutcome } from '@downscale/training';
@@ -97,6 +97,15 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     );
   }
 
+  /**
+   * checkpoint.saved for a stored checkpoint. Its id is derived from run and step, so announcing
+   * it again (on resume) is dropped by JetStream's duplicate window, and consumers are idempotent.
+   */
+  private announceCheckpoint(checkpoint: Checkpoint): Promise<unknown> {
+    const { id: checkpointId, runId, step, tokens, uri, sha256 } = checkpoint;
+    return this.publisher.publish(eventSubjects.checkpointSaved, { checkpointId, runId, step, tokens, uri, sha256 }, { id: `checkpoint:${runId}:${step}` });
+  }
+
   async train(job: TrainingJob, shutdown: AbortSignal): Promise<void> {
     const runs = this.dataSource.getRepository(Run);
     const log = this.logger.child({ runId: job.runId });
@@ -118,7 +127,11 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const dataset = new TokenDataset(ids, { contextLength: job.model.contextLength, seed: job.training.seed });
     const tokenizer = await this.whileUnreachable(log, 'read the tokenizer', () => this.dataSource.getRepository(Tokenizer).findOneBy({ id: job.tokenizerId }));
     const resume = await this.whileUnreachable(log, 'read the checkpoints', () => this.checkpoints.latestIntact(run.id));
-    if (resume) log.info({ step: resume.checkpoint.step }, 'resuming from checkpoint');
+    if (resume) {
+      log.info({ step: resume.checkpoint.step }, 'resuming from checkpoint');
+      // A worker stopped between storing it and announcing it (NATS down, kill -9) left it unannounced.
+      await this.announceCheckpoint(resume.checkpoint);
+    }
 
     const cancel = new AbortController();
     this.cancels.set(run.id, cancel);
@@ -145,11 +158,7 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
           // A resume starts after this step: the points up to it must be stored before the checkpoint exists.
           await this.whileUnreachable(log, 'write metric points', () => writer.flush());
           const checkpoint = await this.whileUnreachable(log, 'record the checkpoint', () => this.checkpoints.save(run.id, step, tokens, bytes));
-          await this.publisher.publish(
-            eventSubjects.checkpointSaved,
-            { checkpointId: checkpoint.id, runId: run.id, step, tokens, uri: checkpoint.uri, sha256: checkpoint.sha256 },
-            { id: `checkpoint:${run.id}:${step}` },
-          );
+          await this.announceCheckpoint(checkpoint);
         },
       });
     } finally {
