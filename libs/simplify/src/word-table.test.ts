@@ -57,6 +57,22 @@ describe('WordTable', () => {
     assert.equal(table.size, 5000);
   });
 
+  it('tells apart words that share their first 11 bytes, their key, or differ only by trailing NUL bytes', () => {
+    const long = 'incomprehensibilities';
+    const veryLong = 'x'.repeat(300);
+    const table = WordTable.fromWords([long, 'incomprehensible', 'a', 'a\0', veryLong]);
+    assert.equal(find(table, 'INCOMPREHENSIBILITIES'), 0);
+    assert.equal(find(table, 'incomprehensible'), 1);
+    assert.equal(find(table, 'incomprehensibilitiez'), -1, 'same first 11 bytes and length, different tail');
+    assert.equal(find(table, 'incomprehens'), -1);
+    assert.equal(find(table, 'a'), 2);
+    assert.equal(find(table, 'a\0'), 3);
+    assert.equal(find(table, 'a\0\0'), -1);
+    assert.equal(find(table, veryLong), 4);
+    assert.equal(find(table, 'x'.repeat(299)), -1, 'lengths past 255 share the key byte; the stored length decides');
+    assert.equal(find(table, 'x'.repeat(556)), -1);
+  });
+
   it('wordTableOf builds the table of a set once', () => {
     const vocabulary = new Set(['a', 'b']);
     assert.equal(wordTableOf(vocabulary), wordTableOf(vocabulary));
