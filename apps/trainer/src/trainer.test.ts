@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ArtifactStore } from '@downscale/artifacts';
-import { controlSubjects, eventSubjects, jobSubjects, type CheckpointSaved, type MetricsReported, type RunStateChanged } from '@downscale/contracts';
+import { cancelRunReply, controlSubjects, eventSubjects, jobSubjects, type CheckpointSaved, type MetricsReported, type RunStateChanged } from '@downscale/contracts';
 import { connectNats, EventPublisher } from '@downscale/messaging';
 import { decodeCheckpoint } from '@downscale/model';
 import { Checkpoint, MetricPoint, openDatabase, Run, Tokenizer } from '@downscale/persistence';
@@ -99,10 +99,28 @@ describe('trainer service: trains queued runs from the work queue', () => {
   it('stops a run for good on a cancel command, keeping its checkpoints', async () => {
     await queueRun('run-cancel', 100_000, 1000);
     await eventually('a first checkpoint', 60_000, async () => (checkpointsOf('run-cancel').length > 0 ? true : undefined));
-    nc.publish(controlSubjects.cancelRun, JSON.stringify({ runId: 'run-cancel', reason: 'test cancels it' }));
+    const reply = await nc.request(controlSubjects.cancelRun, JSON.stringify({ runId: 'run-cancel', reason: 'test cancels it' }), { timeout: 10_000 });
+    assert.deepEqual(cancelRunReply.parse(reply.json()), { runId: 'run-cancel', outcome: 'stopping' });
     await eventually('run-cancel to be cancelled', 60_000, async () => ((await runState('run-cancel')) === 'cancelled' ? true : undefined));
     assert.ok((await db.getRepository(Checkpoint).countBy({ runId: 'run-cancel' })) > 0);
     assert.equal(statesOf('run-cancel').at(-1), 'cancelled');
+  });
+
+  it('cancels a queued run for good: the trainer answers, and the job, when it comes, trains nothing', async () => {
+    const job = await storeTrainingRun(db, { runId: 'run-cancel-queued', vocabSize, steps: 30, checkpointInterval: 10 });
+    const reply = await nc.request(controlSubjects.cancelRun, JSON.stringify({ runId: 'run-cancel-queued', reason: 'not needed' }), { timeout: 10_000 });
+    assert.deepEqual(cancelRunReply.parse(reply.json()), { runId: 'run-cancel-queued', outcome: 'cancelled' });
+    assert.equal(await runState('run-cancel-queued'), 'cancelled');
+    await eventually('the cancelled state event', 10_000, async () => (statesOf('run-cancel-queued').includes('cancelled') ? true : undefined));
+    // A second cancel finds nothing to do: no trainer answers.
+    await assert.rejects(nc.request(controlSubjects.cancelRun, JSON.stringify({ runId: 'run-cancel-queued' }), { timeout: 1_000 }));
+    await publisher.publish(jobSubjects.trainingJob, job, { id: 'training-job:run-cancel-queued' });
+    // A run queued after it completes, so the worker has taken (and dropped) the cancelled one's job by then.
+    await queueRun('run-after-cancelled', 5, 1000);
+    await eventually('run-after-cancelled to complete', 60_000, async () => ((await runState('run-after-cancelled')) === 'completed' ? true : undefined));
+    assert.equal(await runState('run-cancel-queued'), 'cancelled');
+    assert.deepEqual(statesOf('run-cancel-queued'), ['cancelled']);
+    assert.equal(await db.getRepository(Checkpoint).countBy({ runId: 'run-cancel-queued' }), 0);
   });
 
   it('on shutdown saves a checkpoint and hands the job back; the next worker resumes from it and completes', async () => {

@@ -1,16 +1,16 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { join } from 'node:path';
 import type { ArtifactStore } from '@downscale/artifacts';
-import { cancelRun, controlSubjects, eventSubjects, jobSubjects, type RunState, type TrainingJob } from '@downscale/contracts';
+import { cancelRun, controlSubjects, eventSubjects, jobSubjects, type CancelRunReply, type RunState, type TrainingJob } from '@downscale/contracts';
 import { streamNames, type EventPublisher } from '@downscale/messaging';
 import { selectBackend } from '@downscale/model';
 import { Checkpoint, Corpus, MetricPointWriter, retryWhileUnreachable, Run, Tokenizer } from '@downscale/persistence';
 import { ARTIFACT_STORE, ConsumerHost, DATA_SOURCE, EVENT_PUBLISHER, LOGGER, NATS_CONNECTION } from '@downscale/service-kit';
 import { readTokenFile } from '@downscale/tokenizer';
 import { planRun, TokenDataset, trainRun, type RunOutcome } from '@downscale/training';
-import type { NatsConnection, Subscription } from '@nats-io/nats-core';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { CheckpointStore } from './checkpoint-store.js';
 import type { TrainerSettings } from './settings.js';
 
@@ -52,8 +52,7 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     this.cancelSubscription = this.nc.subscribe(controlSubjects.cancelRun, {
       callback: (_error, message) => {
-        const parsed = cancelRun.safeParse(message.json());
-        if (parsed.success) this.cancels.get(parsed.data.runId)?.abort(new Error(parsed.data.reason ?? 'cancelled'));
+        this.cancel(message).catch((error: Error) => this.logger.warn({ err: error }, 'cancel command not carried out'));
       },
     });
     // Each pull loop on the shared durable runs one job at a time: concurrentJobs loops, that many jobs.
@@ -90,11 +89,37 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async setState(runId: string, state: RunState, fields: RunStateFields = {}, reason?: string): Promise<void> {
     const log = this.logger.child({ runId });
     await this.whileUnreachable(log, `run state ${state}`, () => this.dataSource.getRepository(Run).update({ id: runId }, { state, updatedAt: new Date(), ...fields }));
+    await this.announceState(runId, state, fields, reason);
+  }
+
+  private async announceState(runId: string, state: RunState, fields: RunStateFields, reason?: string): Promise<void> {
     await this.publisher.publish(
       eventSubjects.runStateChanged,
       { runId, state, at: new Date().toISOString(), ...(reason ? { reason } : {}), ...(fields.backend ? { backend: fields.backend } : {}) },
       { id: `run-state:${runId}:${state}:${Date.now()}` },
     );
+  }
+
+  /**
+   * A cancel command: the trainer training the run stops it; a queued run is marked cancelled
+   * by the first trainer to get there (a conditional update), so its job is dropped when
+   * taken. The one that acts answers; the others stay silent.
+   */
+  private async cancel(message: Msg): Promise<void> {
+    const parsed = cancelRun.safeParse(message.json());
+    if (!parsed.success) return void this.logger.warn({ issues: parsed.error.issues }, 'cancel command refused: not a valid command');
+    const { runId, reason = 'cancelled' } = parsed.data;
+    const reply = (outcome: CancelRunReply['outcome']): boolean => message.respond(JSON.stringify({ runId, outcome } satisfies CancelRunReply));
+    const running = this.cancels.get(runId);
+    if (running) {
+      running.abort(new Error(reason));
+      return void reply('stopping');
+    }
+    const { affected } = await this.dataSource.getRepository(Run).update({ id: runId, state: 'queued' }, { state: 'cancelled', updatedAt: new Date(), finishedAt: new Date() });
+    if (!affected) return;
+    this.logger.info({ runId, reason }, 'queued run cancelled');
+    await this.announceState(runId, 'cancelled', {}, reason);
+    reply('cancelled');
   }
 
   /**
@@ -117,7 +142,24 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       throw new Error(`run ${run.id} is being trained by another worker (heartbeat ${Math.round(heartbeatAge / 1000)} s ago); trying again later`);
     }
     const backend = await selectBackend();
-    await this.setState(run.id, 'running', { backend, startedAt: run.startedAt ?? new Date() });
+    // Registered before the run is marked running, so that a cancel never finds it running and unregistered.
+    const cancel = new AbortController();
+    this.cancels.set(run.id, cancel);
+    try {
+      await this.trainRegistered(run, job, backend, cancel, shutdown, log);
+    } finally {
+      this.cancels.delete(run.id);
+    }
+  }
+
+  private async trainRegistered(run: Run, job: TrainingJob, backend: string, cancel: AbortController, shutdown: AbortSignal, log: Logger): Promise<void> {
+    const runs = this.dataSource.getRepository(Run);
+    // Conditional: a cancel may have marked the queued run cancelled since it was read.
+    const started = await this.whileUnreachable(log, 'run state running', () =>
+      runs.update({ id: run.id, state: In(['queued', 'running']) }, { state: 'running', updatedAt: new Date(), backend, startedAt: run.startedAt ?? new Date() }),
+    );
+    if (!started.affected) return void log.info('training job for a cancelled run: dropped');
+    await this.announceState(run.id, 'running', { backend });
     // Which worker took which job, once per start (tools/load-test.mjs counts them).
     log.info({ backend }, 'training job started');
 
@@ -133,8 +175,6 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       await this.announceCheckpoint(resume.checkpoint);
     }
 
-    const cancel = new AbortController();
-    this.cancels.set(run.id, cancel);
     const stop = AbortSignal.any([shutdown, this.consumers.shuttingDown, cancel.signal]);
     const heartbeat = setInterval(() => {
       runs.update({ id: run.id }, { updatedAt: new Date() }).catch((error: Error) => log.warn({ err: error }, 'heartbeat not written'));
@@ -163,7 +203,6 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
       });
     } finally {
       clearInterval(heartbeat);
-      this.cancels.delete(run.id);
       await this.whileUnreachable(log, 'write metric points', () => writer.close());
     }
     if (outcome.status === 'completed') {

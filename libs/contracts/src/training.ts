@@ -100,6 +100,14 @@ export const runStateChanged = z
   });
 export type RunStateChanged = z.infer<typeof runStateChanged>;
 
-/** Stop a run: queued runs never start, a running one stops at its next step and keeps its checkpoints. */
+/**
+ * Stop a run: queued runs never start, a running one stops at its next step and keeps its
+ * checkpoints. Sent as a request: the trainer that acts on it answers with a
+ * {@link cancelRunReply}; trainers that cannot (the run is another's, or over) stay silent.
+ */
 export const cancelRun = z.object({ runId: id, reason: z.string().max(1_000).optional() }).strict();
 export type CancelRun = z.infer<typeof cancelRun>;
+
+/** A trainer's answer to cancelRun: the queued run is now cancelled, or the running one is stopping. */
+export const cancelRunReply = z.object({ runId: id, outcome: z.enum(['cancelled', 'stopping']) }).strict();
+export type CancelRunReply = z.infer<typeof cancelRunReply>;
