@@ -59,6 +59,30 @@ describe('custom-gradient ops match finite differences (cpu)', () => {
   });
 });
 
+describe('batched matMul on wasm (one XNNPACK product per entry)', () => {
+  it('gives the cpu product and gradients', async () => {
+    const random = (size: number, seed: number) => Float32Array.from({ length: size }, (_, i) => Math.sin(seed * 1000 + i * 0.37));
+    const [n, m, k, p] = [3, 5, 4, 6];
+    const run = () =>
+      tf.tidy(() => {
+        const a = tf.tensor3d(random(n * m * k, 1), [n, m, k]);
+        const b = tf.tensor3d(random(n * k * p, 2), [n, k, p]);
+        const dy = tf.tensor3d(random(n * m * p, 3), [n, m, p]);
+        const { value, grads } = tf.valueAndGrads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(matMul(x as tf.Tensor3D, y as tf.Tensor3D), dy)))([a, b]);
+        return { product: matMul(a, b).dataSync() as Float32Array, value: value.dataSync()[0]!, da: grads[0]!.dataSync() as Float32Array, db: grads[1]!.dataSync() as Float32Array };
+      });
+    await useBackend('cpu');
+    const cpu = run();
+    await useBackend('wasm');
+    const wasm = run();
+    assertClose(wasm.product, cpu.product, 1e-5, 'product');
+    assertClose(wasm.da, cpu.da, 1e-5, 'd a');
+    assertClose(wasm.db, cpu.db, 1e-5, 'd b');
+    assert.ok(Math.abs(wasm.value - cpu.value) < 1e-4);
+    assert.equal(wasm.product.length, n * m * p);
+  });
+});
+
 describe('crossEntropy on wasm', () => {
   it('gives the cpu value and gradient, also for a row whose target probability underflows float32', async () => {
     // Row 1's target logit is 200 below its maximum: p[t] is 0 in float32, its log is not.
