@@ -19,6 +19,7 @@ export {
   type SubsetCounts,
   type SubsetRetention,
 } from './shard-statistics.js';
+export { SAMPLE_TEXT_BYTES, SPAN_SAMPLE_SIZE, type KeyedSpanSample, type SpanSample } from './span-samples.js';
 export { finishedShards, planShards, runShard, shardFiles, type ShardFiles, type ShardJob, type ShardResult } from './shard.js';
 export {
   DEFAULT_SHARD_BYTES,

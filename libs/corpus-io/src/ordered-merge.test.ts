@@ -11,11 +11,11 @@ describe('OrderedShardMerge', () => {
   it('merges shards written in any order, some resumed from files, as one in-order merge', async () => {
     const random = seededRandom(3);
     const table = WordTable.fromWords(TEST_VOCABULARY);
-    const shards: ShardStatistics[] = Array.from({ length: 40 }, () => {
+    const shards: ShardStatistics[] = Array.from({ length: 40 }, (_, shard) => {
       const builder = new ShardStatisticsBuilder(table);
       for (let d = 0; d < 3; d++) {
         const bytes = Buffer.from(generatedText(random, 8));
-        builder.add(spanFilterBytes(bytes, table, { minWords: 4 }), bytes, undefined);
+        builder.add(spanFilterBytes(bytes, table, { minWords: 4 }), bytes, { id: `${shard}-${d}` });
       }
       return builder.finish();
     });

@@ -5,7 +5,9 @@
  * simplify's CorpusStatistics accumulates one stream of documents and keeps its counters
  * private, so it can neither be saved with a shard nor merged; this module keeps the same
  * definitions (its report type, bins, BoundedCounter pruning and zipfCoefficient are reused)
- * in a serialisable form. shard-statistics.test.ts checks that both agree.
+ * in a serialisable form. shard-statistics.test.ts checks that both agree. Beyond that report,
+ * the merged statistics hold the most frequent output words (for a rank-frequency plot) and a
+ * sample of spans (span-samples.ts).
  */
 import {
   BoundedCounter,
@@ -15,9 +17,12 @@ import {
   type ByteSpanFilterResult,
   type CorpusStatisticsReport,
   type SpanLengthBin,
+  type WordCount,
 } from '@downscale/simplify';
 import { BAD_RECORD_EXAMPLES, type BadRecordSummary } from './bad-records.js';
 import type { CorpusReadError } from './documents.js';
+import type { DocumentLabel } from './span-lines.js';
+import { SpanSampleMerger, SpanSampler, type KeyedSpanSample, type SpanSample } from './span-samples.js';
 
 /** Documents and words of one source subset, in and out. */
 export interface SubsetCounts {
@@ -56,6 +61,8 @@ export interface ShardStatistics {
   /** Bad records skipped (with skipBad) and the first messages. */
   badRecords: number;
   badRecordExamples: string[];
+  /** The shard's share of the corpus's span sample; absent from a shard stored before samples were (merged as none). */
+  spanSamples?: KeyedSpanSample[];
 }
 
 /** OOV words kept per shard: enough for a corpus-wide top list, bounded on web text. */
@@ -93,13 +100,14 @@ export class ShardStatisticsBuilder {
   private readonly oovCounts: number[] = [];
   /** Output word types in order of first occurrence: a vocabulary id, or `-1 - id` of an other word. */
   private readonly typeOrder: number[] = [];
+  private readonly samples = new SpanSampler();
 
   constructor(private readonly vocabulary: WordTable) {
     this.vocabularyCounts = new Int32Array(vocabulary.size);
   }
 
-  /** Adds the filter's `result` for the document `bytes`. */
-  add(result: ByteSpanFilterResult, bytes: Uint8Array, subset: string | undefined): void {
+  /** Adds the filter's `result` for `document`, whose UTF-8 text is `bytes`. */
+  add(result: ByteSpanFilterResult, bytes: Uint8Array, document: DocumentLabel): void {
     const counts = this.counts;
     let documentWordsOut = 0;
     counts.documentsIn++;
@@ -133,7 +141,8 @@ export class ShardStatisticsBuilder {
       const id = this.otherWord(bytes, start);
       this.oovCounts[id] = (this.oovCounts[id] as number) + 1;
     }
-    const perSubset = (counts.subsets[subset ?? NO_SUBSET] ??= { documentsIn: 0, documentsOut: 0, wordsIn: 0, wordsOut: 0 });
+    this.samples.add(document, bytes, result);
+    const perSubset = (counts.subsets[document.subset ?? NO_SUBSET] ??= { documentsIn: 0, documentsOut: 0, wordsIn: 0, wordsOut: 0 });
     perSubset.documentsIn++;
     perSubset.wordsIn += result.wordsIn;
     if (result.spans.length > 0) perSubset.documentsOut++;
@@ -157,6 +166,7 @@ export class ShardStatisticsBuilder {
       wordCounts,
       oovCounts: oovCounts.slice(0, OOV_WORDS_PER_SHARD),
       oovCountsTruncated: oovCounts.length > OOV_WORDS_PER_SHARD,
+      spanSamples: this.samples.finish(),
     };
   }
 
@@ -178,12 +188,18 @@ export interface MergeStatisticsOptions {
   readonly oovCounterCapacity?: number;
   /** Distinct output word types counted before pruning (default 1,000,000, as CorpusStatistics). */
   readonly wordCounterCapacity?: number;
+  /** How many of the most frequent output words to report (default 1,000: a rank-frequency plot over three decades). */
+  readonly topWords?: number;
 }
 
 export interface MergedStatistics extends CorpusStatisticsReport {
   /** Retention per source subset (`meta.redpajama_set_name`; `(none)` when absent). */
   readonly subsets: Record<string, SubsetRetention>;
   readonly badRecords: BadRecordSummary;
+  /** The most frequent output words (ASCII-lower-cased), most frequent first, ties by word; lower bounds unless `wordCountsExact`. */
+  readonly topWords: WordCount[];
+  /** A deterministic sample of the spans, in corpus order (span-samples.ts). */
+  readonly spanSamples: SpanSample[];
 }
 
 /** The corpus statistics of shards merged in the given order (shard order: deterministic). */
@@ -203,8 +219,13 @@ export class ShardStatisticsMerger {
   private oovTruncated = false;
   private badRecords = 0;
   private readonly badRecordExamples: string[] = [];
+  private readonly samples = new SpanSampleMerger();
 
   constructor(private readonly options: MergeStatisticsOptions = {}) {
+    for (const name of ['topOovWords', 'topWords'] as const) {
+      const limit = options[name];
+      if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) throw new RangeError(`${name} must be a non-negative integer, got ${limit}`);
+    }
     this.wordCounter = new BoundedCounter(options.wordCounterCapacity ?? 1_000_000);
     this.oovCounter = new BoundedCounter(options.oovCounterCapacity ?? 100_000);
   }
@@ -218,6 +239,7 @@ export class ShardStatisticsMerger {
     for (const [word, count] of shard.wordCounts) this.wordCounter.add(word, count);
     for (const [word, count] of shard.oovCounts) this.oovCounter.add(word, count);
     this.oovTruncated ||= shard.oovCountsTruncated;
+    this.samples.add(shard.spanSamples);
     this.badRecords += shard.badRecords;
     this.badRecordExamples.push(...shard.badRecordExamples.slice(0, BAD_RECORD_EXAMPLES - this.badRecordExamples.length));
     for (const [name, counts] of Object.entries(shard.subsets)) {
@@ -262,6 +284,8 @@ export class ShardStatisticsMerger {
           ]),
       ),
       badRecords: { count: this.badRecords, examples: [...this.badRecordExamples] },
+      topWords: wordCounter.top(this.options.topWords ?? 1_000).map(({ key, count }) => ({ word: key, count })),
+      spanSamples: this.samples.finish(),
     };
   }
 }

@@ -107,7 +107,7 @@ export async function runShard(job: ShardJob, vocabulary: WordTable): Promise<Sh
     const documents = shardDocuments(job.files, { skipBad: job.skipBad, onBadRecord: (error) => statistics.addBadRecord(error) });
     for await (const { document, utf8 } of documents) {
       const result = spanFilterBytes(utf8, vocabulary, job.filterOptions);
-      statistics.add(result, utf8, document.subset);
+      statistics.add(result, utf8, document);
       await lines.add(document, utf8, result.spans);
     }
     await lines.flush();

@@ -80,6 +80,11 @@ describe('simplifyCorpus', () => {
     assert.equal(stats.shards, 12);
     assert.deepEqual(Object.keys(stats.subsets), ['(none)', 'RedPajamaBook', 'RedPajamaC4']);
     assert.equal(stats.badRecords.count, 0);
+    // The other tests compare stats.json byte for byte, these included: workers and resumes sample the same spans.
+    assert.equal(stats.spanSamples.length, 20);
+    assert.ok(stats.spanSamples.every((sample: { text: string }) => expected.some((line) => JSON.parse(line).text.startsWith(sample.text))));
+    assert.equal(stats.topWords.length, stats.types, 'fewer word types than the list holds: all of them');
+    assert.equal(stats.topWords.reduce((sum: number, word: { count: number }) => sum + word.count, 0), stats.wordsOut);
     const manifest = JSON.parse(await readFile(join(folder.path, 'reference', 'manifest.json'), 'utf8'));
     assert.deepEqual(manifest.completed, { shards: stats.shards });
   });
@@ -134,6 +139,29 @@ describe('simplifyCorpus', () => {
     const result = await simplifyCorpus({ ...options(outDir), workers: 1 });
     assert.equal(result.shardsResumed, written);
     assert.deepEqual(await outputFiles(outDir), reference);
+  });
+
+  it('resumes from shards stored before span samples were, sampling only the shards it writes', async () => {
+    const outDir = join(folder.path, 'older-shards');
+    await simplifyCorpus({ ...options(outDir), workers: 1 });
+    // Shards 0-5 as an older version stored them (no samples); 6-11 unfinished.
+    for (let index = 0; index < 12; index++) {
+      const { stats } = shardFiles(outDir, index);
+      if (index >= 6) {
+        await rm(stats);
+        continue;
+      }
+      const { spanSamples: _dropped, ...older } = JSON.parse(await readFile(stats, 'utf8'));
+      await writeFile(stats, JSON.stringify(older));
+    }
+    const result = await simplifyCorpus({ ...options(outDir), workers: 2 });
+    assert.equal(result.shardsResumed, 6);
+    const { spanSamples, ...rest } = result.stats;
+    const { spanSamples: referenceSamples, ...referenceRest } = JSON.parse(reference.get('stats.json') ?? '');
+    assert.deepEqual(JSON.parse(JSON.stringify(rest)), referenceRest, 'every other statistic as in one run');
+    const fromWrittenShards = (sample: { doc: string }) => /part-(0[6-9]|1[01])/.test(sample.doc);
+    assert.ok(spanSamples.length > 0 && spanSamples.every(fromWrittenShards), spanSamples.map((sample) => sample.doc).join(' '));
+    for (const sample of referenceSamples.filter(fromWrittenShards)) assert.ok(spanSamples.some((kept) => kept.doc === sample.doc && kept.text === sample.text));
   });
 
   it('redoes a shard left half-written by a crash', async () => {
