@@ -42,6 +42,29 @@ describe('planLossFits', () => {
 });
 
 describe('fitPlanned', () => {
+  it('stores a pointwise bootstrap band of a single-variable law, narrower than the box of its parameter intervals, widening beyond the data', () => {
+    const sizes = [1e6, 3e6, 1e7, 3e7, 1e8];
+    const plan = planLossFits(runs(sizes)).planned.find((p) => p.axis === 'params' && p.form === 'power-plus-constant')!;
+    const report = fitPlanned(plan, settings);
+    const band = report.diagnostics['band'] as { level: number; points: { x: number; low: number; high: number }[] };
+    assert.equal(band.level, 0.95);
+    assert.equal(band.points.length, 41);
+    assert.ok(Math.abs(band.points[0]!.x / 1e5 - 1) < 1e-9 && Math.abs(band.points.at(-1)!.x / 1e10 - 1) < 1e-9, 'from a tenth of the smallest N to 100 times the largest');
+    const { E, A, alpha } = report.parameters as { E: number; A: number; alpha: number };
+    const fitted = (x: number) => E + A / x ** alpha;
+    for (const { x, low, high } of band.points.filter((p) => p.x >= 1e6 && p.x <= 1e8)) assert.ok(low <= fitted(x) && fitted(x) <= high, `band [${low}, ${high}] misses the fit ${fitted(x)} at ${x}`);
+    const width = (x: number) => {
+      const point = band.points.reduce((best, p) => (Math.abs(Math.log(p.x / x)) < Math.abs(Math.log(best.x / x)) ? p : best));
+      return point.high - point.low;
+    };
+    assert.ok(width(1e10) > width(1e7), `wider beyond the data: ${width(1e10)} vs ${width(1e7)}`);
+    // The box of the parameters' intervals, as a chart without stored samples would draw it.
+    const corners = [0, 1].flatMap((e) => [0, 1].flatMap((a) => [0, 1].map((k) => report.intervals['E']![e]! + report.intervals['A']![a]! / 1e10 ** report.intervals['alpha']![k]!)));
+    assert.ok(width(1e10) < Math.max(...corners) - Math.min(...corners), `pointwise ${width(1e10)} vs box ${Math.max(...corners) - Math.min(...corners)}`);
+    const joint = fitPlanned(planLossFits(runs(sizes)).planned.find((p) => p.kind === 'joint')!, settings);
+    assert.equal(joint.diagnostics['band'], undefined, 'the joint law has no single x');
+  });
+
   it('recovers the joint law within its intervals, checks the extrapolation and derives N_opt(C)', () => {
     const joint = planLossFits(runs([1e6, 3e6, 1e7, 3e7, 1e8])).planned.find((p) => p.kind === 'joint')!;
     const report = fitPlanned(joint, settings);

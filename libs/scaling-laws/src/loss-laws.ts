@@ -6,11 +6,23 @@
  * joint L(N, D) on every curve point. Planning is separate from fitting so that a caller can
  * tell from a plan's points whether the fit would change before paying for it.
  */
-import { bootstrapFit, groupByRun, type Interval } from './bootstrap.js';
+import { bootstrapFit, groupByRun, percentile, type Interval } from './bootstrap.js';
 import { heldOutExtrapolation } from './extrapolation.js';
 import { fitModel } from './fit.js';
 import { computeOptimalAllocation, lowerEnvelope, runningBest, type EnvelopePoint } from './frontier.js';
-import { jointLaw, purePowerLaw, saturatingLaw, type JointPoint, type LawForm, type LawModel, type SingleVariablePoint } from './laws.js';
+import {
+  jointLaw,
+  predictPurePowerLoss,
+  predictSaturatingLoss,
+  purePowerLaw,
+  saturatingLaw,
+  type JointPoint,
+  type LawForm,
+  type LawModel,
+  type PurePowerLawParameters,
+  type SaturatingLawParameters,
+  type SingleVariablePoint,
+} from './laws.js';
 import { evenlySpaced } from './multi-start.js';
 
 /** What loss is fitted against; `params+tokens` is the joint law. */
@@ -168,16 +180,41 @@ export class UndeterminedLawError extends Error {
 
 export function fitPlanned(plan: PlannedLossFit, settings: LossFitSettings): LossFitReport {
   if (plan.kind === 'joint') {
-    const report = fitWithChecks(plan, settings);
+    const { report } = fitWithChecks(plan, settings);
     report.diagnostics['computeOptimal'] = computeOptimal(report.parameters, plan.computeRange);
     return report;
   }
-  const report = fitWithChecks(plan, settings);
+  const { report, samples } = fitWithChecks(plan, settings);
+  report.diagnostics['band'] = pointwiseBand(plan, samples, settings.level);
   if (plan.frontier) report.diagnostics['frontier'] = plan.frontier.map((p) => ({ compute: p.x, loss: p.loss, run: p.run }));
   return report;
 }
 
-function fitWithChecks<P extends { readonly loss: number; readonly run?: string }>(plan: PlanBase<P>, settings: LossFitSettings): LossFitReport {
+/** How far the stored band reaches beyond the data, in factors of x below and above. */
+const BAND_REACH = { below: 10, above: 100 };
+const BAND_POINTS = 41;
+
+/**
+ * The law's confidence band over x: at each of BAND_POINTS log-spaced x, from a tenth of the
+ * smallest fitted x to 100 times the largest (the extrapolation a chart shows), the central
+ * `level` interval of the loss predicted by the bootstrap refits. Pointwise, so it keeps how
+ * the parameters covary; a box of the parameters' own intervals is far wider.
+ */
+function pointwiseBand(plan: PlanBase<SingleVariablePoint>, samples: readonly Parameters[], level: number): { level: number; points: { x: number; low: number; high: number }[] } {
+  const xs = plan.points.map((p) => p.x);
+  const logX = evenlySpaced(Math.log(Math.min(...xs) / BAND_REACH.below), Math.log(Math.max(...xs) * BAND_REACH.above), BAND_POINTS);
+  const points = logX.flatMap((log) => {
+    const x = Math.exp(log);
+    const losses = samples
+      .map((p) => (plan.form === 'pure-power' ? predictPurePowerLoss(p as unknown as PurePowerLawParameters, x) : predictSaturatingLoss(p as unknown as SaturatingLawParameters, x)))
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
+    return losses.length > 0 ? [{ x, low: percentile(losses, (1 - level) / 2), high: percentile(losses, (1 + level) / 2) }] : [];
+  });
+  return { level, points };
+}
+
+function fitWithChecks<P extends { readonly loss: number; readonly run?: string }>(plan: PlanBase<P>, settings: LossFitSettings): { report: LossFitReport; samples: Parameters[] } {
   const { model, points } = plan;
   const fit = fitModel(model, points);
   const parameters = Object.entries(fit.parameters as Record<string, number>);
@@ -191,7 +228,7 @@ function fitWithChecks<P extends { readonly loss: number; readonly run?: string 
   // Resampling runs keeps a run's correlated points together; with under 3 runs that is no sample, so points are resampled.
   const over = groupByRun(points).length >= 3 ? 'runs' : 'points';
   const bootstrap = bootstrapFit(model, over === 'runs' ? points : points.map(({ run: _, ...p }) => p as unknown as P), fit, settings);
-  return {
+  const report: LossFitReport = {
     axis: plan.axis,
     form: plan.form,
     inputs: [...plan.inputs],
@@ -207,6 +244,7 @@ function fitWithChecks<P extends { readonly loss: number; readonly run?: string 
       heldOutExtrapolation: extrapolationCheck(plan, settings),
     },
   };
+  return { report, samples: bootstrap.samples };
 }
 
 /** Fit on all but the largest runs, predict those; attempted only when the smaller runs alone support the law. */
