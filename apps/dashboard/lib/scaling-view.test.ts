@@ -34,6 +34,17 @@ test('the band holds the law and spans every corner of the intervals', () => {
   assert.equal(bandAt(fit({ intervals: { xc: [null, 2e12], alpha: [0.06, 0.08] } }), 1e5), undefined, 'an unbounded interval has no band');
 });
 
+test('a stored pointwise band is used, interpolated log-log between its points, and nothing outside them', () => {
+  const band = { level: 0.95, points: [{ x: 1e6, low: 2, high: 3 }, { x: 1e4, low: 3, high: 5 }, { x: 1e5, low: 2.5, high: 4 }] };
+  const law = fit({ diagnostics: { band } });
+  assert.deepEqual(bandAt(law, 1e5), [2.5, 4]);
+  const [low, high] = bandAt(law, 10 ** 5.5)!;
+  assert.ok(Math.abs(low - Math.sqrt(2.5 * 2)) < 1e-12 && Math.abs(high - Math.sqrt(4 * 3)) < 1e-12, `${low} ${high}`);
+  assert.equal(bandAt(law, 1e3), undefined);
+  assert.equal(bandAt(law, 2e6), undefined);
+  assert.deepEqual(bandAt(fit({ diagnostics: { band: { points: [{ x: 1e4, low: 'a', high: 3 }, { x: 1e5, low: 1, high: 2 }] } } }), 1e5), bandAt(fit({}), 1e5), 'a malformed band: the box');
+});
+
 test('the curve is split where the data ends: fitted up to it, extrapolated beyond', () => {
   const { fitted, extrapolated } = lawCurve(fit({}), 1e3, 4e6, 20);
   assert.equal(fitted[0]!.x, 1e3);

@@ -1,5 +1,6 @@
 // What the scaling view draws of the stored fits: the laws per axis, each law's curve over
-// its data with the extrapolation beyond it, a confidence band from the stored intervals,
+// its data with the extrapolation beyond it, its confidence band (the stored pointwise band,
+// or for fits stored without one a box of the parameters' intervals),
 // the compute frontier and the joint law's compute-optimal allocation. Pure: no database.
 import { predictJointLoss, predictPurePowerLoss, predictSaturatingLoss } from '@downscale/scaling-laws';
 
@@ -57,12 +58,38 @@ export interface LawCurvePoint {
 }
 
 /**
+ * The law's confidence band at x: the scaling service's pointwise bootstrap band
+ * (`diagnostics.band`, interpolated log-log between its points; undefined outside them), or
+ * for a fit stored without one, {@link boxBandAt}.
+ */
+export function bandAt(fit: Pick<FitRow, 'form' | 'parameters' | 'intervals' | 'diagnostics'>, x: number): [number, number] | undefined {
+  const stored = storedBand(fit.diagnostics);
+  if (!stored) return boxBandAt(fit, x);
+  const above = stored.findIndex((p) => p.x >= x);
+  if (above < 0 || (above === 0 && stored[0]!.x > x)) return undefined;
+  const b = stored[above]!;
+  if (b.x === x) return [b.low, b.high];
+  const a = stored[above - 1]!;
+  const t = Math.log(x / a.x) / Math.log(b.x / a.x);
+  const between = (u: number, v: number) => Math.exp(Math.log(u) + t * (Math.log(v) - Math.log(u)));
+  return [between(a.low, b.low), between(a.high, b.high)];
+}
+
+/** The stored band's points in order of x, when the diagnostics hold a well-formed one with positive values. */
+function storedBand(diagnostics: Record<string, unknown>): { x: number; low: number; high: number }[] | undefined {
+  const points = (diagnostics.band as { points?: unknown } | undefined)?.points;
+  if (!Array.isArray(points) || points.length < 2) return undefined;
+  const valid = points.every((p) => [p?.x, p?.low, p?.high].every((v) => typeof v === 'number' && v > 0 && Number.isFinite(v)) && p.low <= p.high);
+  return valid ? [...(points as { x: number; low: number; high: number }[])].sort((a, b) => a.x - b.x) : undefined;
+}
+
+/**
  * The lowest and highest loss at x over every corner of the parameters' 95% intervals. Each
  * law is monotone in each parameter at a fixed x, so the corners bound the whole box; the box
- * ignores how the parameters covary (the stored fit keeps intervals, not bootstrap samples),
- * so the band is conservative. Undefined when a bound is unbounded (null).
+ * ignores how the parameters covary, so the band is conservative (fits stored before the
+ * pointwise band). Undefined when a bound is unbounded (null).
  */
-export function bandAt(fit: Pick<FitRow, 'form' | 'parameters' | 'intervals'>, x: number): [number, number] | undefined {
+function boxBandAt(fit: Pick<FitRow, 'form' | 'parameters' | 'intervals'>, x: number): [number, number] | undefined {
   const names = Object.keys(fit.parameters);
   let low = Infinity;
   let high = -Infinity;

@@ -184,8 +184,9 @@ export default async function ScalingPage({ searchParams }: { searchParams: Prom
       {!fits.ok && <ErrorBox title="The scaling fits could not be read from the database">{fits.error}</ErrorBox>}
       <p className="muted small">
         Loss of <strong>{experiment.name}</strong> against each scale on log-log axes, the simplified corpus beside its regular control. Each law is the latest
-        version the scaling service fitted: solid over the data it was fitted on, dashed beyond it (extrapolated to 4× the largest value), shaded over the
-        range its parameters&apos; 95% bootstrap intervals allow (taken together, so a conservative band). Runs against tokens and compute are their eval-loss
+        version the scaling service fitted: solid over the data it was fitted on, dashed beyond it (extrapolated to 4× the largest value), shaded over its 95%
+        confidence band (at each value, the central 95% of the losses the bootstrap refits predict; for a fit stored before that band, the range its
+        parameters&apos; intervals allow taken together, a conservative band). Runs against tokens and compute are their eval-loss
         curves; those laws are fitted on the lowest loss any run reached at each value, the compute one being the compute-optimal frontier.
       </p>
       {variants.length === 0 && (
