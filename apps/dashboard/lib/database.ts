@@ -309,10 +309,25 @@ export function loadRun(runId: string): Promise<Loaded<RunDetail | null>> {
   });
 }
 
+/** Raw SQL over the metric points: escaped names of the table and of an entity property's column, and a query with named parameters. */
+async function metricPointSql(ds: DataSource) {
+  const { MetricPoint } = await persistence();
+  const metadata = ds.getMetadata(MetricPoint);
+  return {
+    table: ds.driver.escape(metadata.tableName),
+    column: (property: string) => ds.driver.escape(metadata.findColumnWithPropertyName(property)!.databaseName),
+    query: async (sql: string, parameters: Record<string, unknown>) => {
+      const [text, values] = ds.driver.escapeQueryWithParameters(sql, parameters);
+      return (await ds.query(text, values)) as Record<string, unknown>[];
+    },
+  };
+}
+
 /**
  * One curve per run: (x, y) of its metric points that have a `y`, in step order, optionally
- * only those with a step in [fromStep, toStep]. Only the two columns drawn are read: a
- * 50-run chart reads half a million points, and every column costs.
+ * only those with a step in [fromStep, toStep]. Only the two columns drawn are read, with
+ * one query per run: a zoomed 50-run chart reads 50,000 points, and reading each row's run
+ * id besides them made that a third slower (SQLite, median 104 against 76 ms).
  */
 export function loadCurves(
   runIds: readonly string[],
@@ -320,22 +335,18 @@ export function loadCurves(
   range: { fromStep?: number; toStep?: number } = {},
 ): Promise<Loaded<Map<string, { x: number; y: number }[]>>> {
   return load('reading metric curves', async (ds) => {
-    const curves = new Map<string, { x: number; y: number }[]>(runIds.map((id) => [id, []]));
-    if (runIds.length === 0) return curves;
-    const { MetricPoint } = await persistence();
-    const query = ds
-      .getRepository(MetricPoint)
-      .createQueryBuilder('point')
-      .select('point.runId', 'r')
-      .addSelect(`point.${axes.x}`, 'x')
-      .addSelect(`point.${axes.y}`, 'y')
-      .where('point.runId IN (:...runIds)', { runIds: [...runIds] })
-      .andWhere(`point.${axes.y} IS NOT NULL`);
-    if (range.fromStep !== undefined) query.andWhere('point.step >= :fromStep', { fromStep: range.fromStep });
-    if (range.toStep !== undefined) query.andWhere('point.step <= :toStep', { toStep: range.toStep });
-    const rows = await query.orderBy('point.runId', 'ASC').addOrderBy('point.step', 'ASC').getRawMany<{ r: string; x: unknown; y: unknown }>();
-    for (const row of rows) curves.get(row.r)?.push({ x: Number(row.x), y: Number(row.y) });
-    return curves;
+    const { table, column, query } = await metricPointSql(ds);
+    const [run, step, x, y] = [column('runId'), column('step'), column(axes.x), column(axes.y)];
+    const sql = `SELECT ${x} AS x, ${y} AS y FROM ${table} WHERE ${run} = :runId AND ${y} IS NOT NULL${range.fromStep !== undefined ? ` AND ${step} >= :fromStep` : ''}${
+      range.toStep !== undefined ? ` AND ${step} <= :toStep` : ''
+    } ORDER BY ${step}`;
+    const curves = await Promise.all(
+      runIds.map(async (runId) => {
+        const rows = await query(sql, { runId, ...range });
+        return [runId, rows.map((row) => ({ x: Number(row.x), y: Number(row.y) }))] as const;
+      }),
+    );
+    return new Map(curves);
   });
 }
 
@@ -351,18 +362,11 @@ export function loadCurveExtremes(runIds: readonly string[], axes: { x: CurveX; 
   return load('reading metric curves', async (ds) => {
     const curves = new Map<string, { x: number; y: number }[]>(runIds.map((id) => [id, []]));
     if (runIds.length === 0) return curves;
-    const { MetricPoint } = await persistence();
-    const metadata = ds.getMetadata(MetricPoint);
-    const column = (property: string) => ds.driver.escape(metadata.findColumnWithPropertyName(property)!.databaseName);
+    const { table, column, query } = await metricPointSql(ds);
     const [run, step, x, y] = [column('runId'), column('step'), column(axes.x), column(axes.y)];
-    const table = ds.driver.escape(metadata.tableName);
     // Cast: PostgreSQL would otherwise take a parameter next to a bigint column as a bigint.
     const real = (sql: string) => `CAST(${sql} AS DOUBLE PRECISION)`;
     const where = `${run} IN (:...runIds) AND ${y} IS NOT NULL${log ? ` AND ${x} > 0` : ''}`;
-    const query = async (sql: string, parameters: Record<string, unknown>) => {
-      const [text, values] = ds.driver.escapeQueryWithParameters(sql, parameters);
-      return (await ds.query(text, values)) as Record<string, unknown>[];
-    };
     const [domain] = await query(`SELECT MIN(${x}) AS lo, MAX(${x}) AS hi FROM ${table} WHERE ${where}`, { runIds: [...runIds] });
     const [lo, hi] = [num(domain?.lo), num(domain?.hi)];
     if (lo === null || hi === null) return curves;

@@ -977,6 +977,8 @@ describe('dashboard on PostgreSQL (next start)', { timeout: 180_000 }, () => {
 
     const curves = await get(dashboard.base, `/curves?run=${runIds[0]}&x=step`);
     assert.ok(new RegExp(`data-series="${runIds[0]}" data-points="\\d+" data-max-y="${spikeLoss}"`).test(curves.body), 'the curve keeps its spike');
+    const zoomed = await get(dashboard.base, `/curves?run=${runIds[0]}&x=step&from=${spikeStep - 77}&to=${spikeStep + 73}`);
+    assert.ok(zoomed.body.includes(`data-series="${runIds[0]}" data-points="151" data-max-y="${spikeLoss}"`), 'a zoom reads every point of its range');
 
     const scaling = await get(dashboard.base, '/scaling');
     for (const axis of ['params', 'paramsTotal', 'tokens', 'compute']) {
