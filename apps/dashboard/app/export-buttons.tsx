@@ -60,17 +60,31 @@ function appendLegend(copy: SVGSVGElement, figure: Element | null, width: number
   return y + rowHeight + 6;
 }
 
+/** A computed stroke-dasharray in screen pixels (`6px, 4px` or `none`) as lengths in viewBox units. */
+function dashesInUnits(dasharray: string, scale: number): string {
+  return dasharray === 'none' ? 'none' : dasharray.split(/[\s,]+/).filter(Boolean).map((length) => String(parseFloat(length) / scale)).join(' ');
+}
+
 /** A standalone SVG document of `svg` with its legend: its computed styles inlined, its size fixed, on the page's background. */
 function standaloneSvg(svg: SVGSVGElement): { text: string; width: number; height: number } {
   const copy = svg.cloneNode(true) as SVGSVGElement;
   const originals = [svg, ...svg.querySelectorAll('*')];
   const copies = [copy, ...copy.querySelectorAll('*')];
+  const { width, height: plotHeight } = svg.viewBox.baseVal;
+  // Screen pixels per viewBox unit: the copy is drawn at its viewBox's size.
+  const scale = svg.getBoundingClientRect().width / width;
   for (const [i, element] of originals.entries()) {
     const computed = getComputedStyle(element);
     const target = copies[i] as SVGElement;
     for (const property of styleProperties) target.style.setProperty(property, computed.getPropertyValue(property));
+    // A hairline (a stroke that does not scale) keeps its width on screen relative to the chart,
+    // so the PNG, drawn at twice the size, has lines as thick for its size as the page has.
+    if (target.getAttribute('vector-effect') === 'non-scaling-stroke') {
+      target.removeAttribute('vector-effect');
+      target.style.setProperty('stroke-width', String(parseFloat(computed.strokeWidth) / scale));
+      target.style.setProperty('stroke-dasharray', dashesInUnits(computed.strokeDasharray, scale));
+    }
   }
-  const { width, height: plotHeight } = svg.viewBox.baseVal;
   const height = appendLegend(copy, svg.closest('figure'), width, plotHeight);
   copy.setAttribute('viewBox', `0 0 ${width} ${height}`);
   copy.setAttribute('width', String(width));

@@ -522,15 +522,39 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
         `800k regular s0 (${gridRuns.at(-1).id}), smoothed`,
       ]);
       await shot('curves');
-      // Zoom: re-reads the range at full resolution, re-rendering without reloading the page.
+      // Zoom: re-reads the range at full resolution, re-rendering without reloading the page;
+      // the range is in the URL. Run a's raw line has a point per step of the range, no more.
       await page.evaluate(() => (window.__beforeZoom = true));
-      await page.getByLabel('from step').fill('1000');
-      await page.getByLabel('to step').fill('1100');
-      await page.getByRole('button', { name: 'Zoom' }).click();
-      await page.waitForURL(/from=1000&to=1100/);
-      await page.getByRole('link', { name: 'all steps' }).waitFor();
-      assert.equal(await curves.locator(`[data-series="${runIds[0]}-raw"]`).getAttribute('data-points'), '101', 'every step of the range');
+      const rawA = curves.locator(`[data-series="${runIds[0]}-raw"]`);
+      const zoom = async (from, to) => {
+        await page.getByLabel('from step').fill(String(from));
+        await page.getByLabel('to step').fill(String(to));
+        await page.getByRole('button', { name: 'Zoom' }).click();
+        await page.waitForURL(new RegExp(`from=${from}&to=${to}`));
+        await curves.locator(`[data-series="${runIds[0]}-raw"][data-points="${to - from + 1}"]`).waitFor();
+      };
+      // The spike inside the range is drawn, at the top of the plot (its y axis reaches up to it).
+      await zoom(spikeStep - 77, spikeStep + 73);
+      assert.equal(Number(await rawA.getAttribute('data-max-y')), spikeLoss, 'the spike in the range is drawn');
+      const plotTop = Number(await curves.locator('clipPath rect').getAttribute('y'));
+      const plotHeight = Number(await curves.locator('clipPath rect').getAttribute('height'));
+      const lineTop = await rawA.locator('path').evaluate((path) => path.getBBox().y);
+      assert.ok(lineTop < plotTop + 0.1 * plotHeight, `the spike reaches the top of the plot (line top ${lineTop}, plot ${plotTop} + ${plotHeight})`);
+      // A range without it: the spike, outside, is not drawn.
+      await zoom(1000, 1100);
+      assert.ok(Number(await rawA.getAttribute('data-max-y')) < spikeLoss, 'the spike outside the range is not drawn');
       assert.equal(await page.evaluate(() => window.__beforeZoom), true, 'the page was not reloaded');
+      // The URL is the zoomed view: reloading it shows the same range.
+      await page.reload();
+      await curves.locator(`[data-series="${runIds[0]}-raw"][data-points="101"]`).waitFor();
+      assert.equal(await page.getByLabel('from step').inputValue(), '1000');
+      assert.equal(await page.getByLabel('to step').inputValue(), '1100');
+      // The SVG download is the zoomed chart, its hairlines written as widths any viewer keeps.
+      const [zoomedDownload] = await Promise.all([page.waitForEvent('download'), curves.getByRole('button', { name: /as SVG/ }).click()]);
+      const zoomedSvg = readFileSync(await zoomedDownload.path(), 'utf8');
+      assert.match(zoomedSvg, new RegExp(`data-series="${runIds[0]}-raw" data-points="101"`));
+      assert.doesNotMatch(zoomedSvg, /vector-effect/);
+      assert.match(zoomedSvg, /<path [^>]*style="[^"]*stroke-width: 0\.\d+/, 'a hairline is thinner than a viewBox unit on a page wider than the chart');
 
       // Run detail: configuration, both curves, checkpoints with a pending cell.
       await page.goto(`${dashboard.base}/runs/${runIds[0]}`);

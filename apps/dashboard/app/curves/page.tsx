@@ -143,6 +143,7 @@ export default async function CurvesPage({ searchParams }: { searchParams: Promi
           yLabel={`${metrics[metric].label.toLowerCase()} (nats/token)`}
           logX={view.logX}
           logY={view.logY}
+          hairlines
           empty={
             <>
               These runs have logged no {metrics[metric].label.toLowerCase()} {range.fromStep !== undefined || range.toStep !== undefined ? 'in this step range' : 'yet'}: metrics appear as the trainer
