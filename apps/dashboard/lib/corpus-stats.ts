@@ -13,6 +13,23 @@ export interface WordCount {
   count: number;
 }
 
+/** A piece of a sampled span's text: an OOV word the span kept, or the text between them. */
+export interface SpanPart {
+  text: string;
+  oov: boolean;
+}
+
+export interface SpanSampleView {
+  doc: string;
+  /** The span's text in order, its kept OOV words apart. */
+  parts: SpanPart[];
+  /** The stored text is the span's beginning only. */
+  truncated: boolean;
+  words: number | null;
+  /** The OOV word that ended the span (the filter dropped it); null when the document's end did. */
+  endingOovWord: string | null;
+}
+
 export interface SubsetRow {
   name: string;
   documentsIn: number | null;
@@ -41,6 +58,10 @@ export interface CorpusStatsView {
   wordCountsExact: boolean | null;
   topOovWords: WordCount[];
   oovCountsExact: boolean | null;
+  /** The most frequent output words, most frequent first; null when not stored (a regular corpus, or one built before they were). */
+  topWords: WordCount[] | null;
+  /** A sample of the spans; null when not stored (as topWords). */
+  spanSamples: SpanSampleView[] | null;
   subsets: SubsetRow[];
   tokens: number | null;
   tokenizerVocabSize: number | null;
@@ -57,6 +78,26 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
 const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null || b === 0 ? null : a / b);
 
+function wordCounts(v: unknown): WordCount[] {
+  return (Array.isArray(v) ? v : [])
+    .map(obj)
+    .filter((w): w is Json => w !== null && typeof w.word === 'string' && num(w.count) !== null)
+    .map((w) => ({ word: w.word as string, count: w.count as number }));
+}
+
+/** A stored span sample; null when it has no text. */
+function spanSample(v: unknown): SpanSampleView | null {
+  const s = obj(v);
+  if (!s || typeof s.text !== 'string') return null;
+  return {
+    doc: typeof s.doc === 'string' ? s.doc : '',
+    parts: spanParts(s.text, Array.isArray(s.oovRanges) ? s.oovRanges : []),
+    truncated: s.truncated === true,
+    words: num(s.words),
+    endingOovWord: typeof s.endingOovWord === 'string' && s.endingOovWord !== '' ? s.endingOovWord : null,
+  };
+}
+
 /** The stats of a simplified corpus (documentsIn/Out, wordsIn/Out...) or of a regular one (documents, words, budget). */
 export function readCorpusStats(raw: unknown): CorpusStatsView {
   const s = obj(raw) ?? {};
@@ -67,7 +108,6 @@ export function readCorpusStats(raw: unknown): CorpusStatsView {
   const wordsOut = num(s.wordsOut) ?? num(s.words);
   const lengths = obj(s.spanLengths);
   const bins = Array.isArray(lengths?.bins) ? lengths.bins : [];
-  const top = Array.isArray(s.topOovWords) ? s.topOovWords : [];
   const filter = obj(s.filter);
   const budget = obj(s.budget);
   return {
@@ -90,11 +130,10 @@ export function readCorpusStats(raw: unknown): CorpusStatsView {
     typeTokenRatio: num(s.typeTokenRatio),
     zipfCoefficient: num(s.zipfCoefficient),
     wordCountsExact: bool(s.wordCountsExact),
-    topOovWords: top
-      .map(obj)
-      .filter((w): w is Json => w !== null && typeof w.word === 'string' && num(w.count) !== null)
-      .map((w) => ({ word: w.word as string, count: w.count as number })),
+    topOovWords: wordCounts(s.topOovWords),
     oovCountsExact: bool(s.oovCountsExact),
+    topWords: Array.isArray(s.topWords) ? wordCounts(s.topWords) : null,
+    spanSamples: Array.isArray(s.spanSamples) ? s.spanSamples.map(spanSample).filter((sample) => sample !== null) : null,
     subsets: Object.entries(obj(s.subsets) ?? {}).map(([name, value]) => {
       const c = obj(value) ?? {};
       const wordsInSubset = num(c.wordsIn) ?? num(c.words);
@@ -115,7 +154,27 @@ export function readCorpusStats(raw: unknown): CorpusStatsView {
   };
 }
 
-/** The top OOV words as a rank-frequency series (rank 1 = most frequent), for a log-log Zipf plot. */
+/** Words with counts as a rank-frequency series (rank 1 = most frequent), for a log-log Zipf plot. */
 export function rankFrequency(words: readonly WordCount[]): { x: number; y: number }[] {
   return [...words].sort((a, b) => b.count - a.count).map((w, i) => ({ x: i + 1, y: w.count }));
+}
+
+/**
+ * `text` cut at the `[start, end)` ranges (UTF-16 offsets) of its OOV words. A range that is
+ * not a pair of integers inside the text after the previous range is ignored: the text is
+ * still shown whole, that word only unmarked.
+ */
+export function spanParts(text: string, ranges: readonly unknown[]): SpanPart[] {
+  const parts: SpanPart[] = [];
+  let at = 0;
+  for (const range of ranges) {
+    const [start, end]: unknown[] = Array.isArray(range) && range.length === 2 ? range : [];
+    const valid = typeof start === 'number' && typeof end === 'number' && Number.isInteger(start) && Number.isInteger(end);
+    if (!valid || start < at || end <= start || end > text.length) continue;
+    if (start > at) parts.push({ text: text.slice(at, start), oov: false });
+    parts.push({ text: text.slice(start, end), oov: true });
+    at = end;
+  }
+  if (at < text.length) parts.push({ text: text.slice(at), oov: false });
+  return parts;
 }

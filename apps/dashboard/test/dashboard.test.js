@@ -75,7 +75,10 @@ function fitSeededLaws(variant) {
     .filter((plan) => !(plan.axis === 'params' && plan.form === 'pure-power'))
     .map((plan) => fitPlanned(plan, { resamples: plan.kind === 'joint' ? 4 : 20, seed: 0, level: 0.95, heldOutRuns: 1 }));
 }
-/** The corpora the grid trains on, with stats as the corpus service stores them (no span samples: it stores none). */
+/** Span samples as the corpus service stores them: OOV ranges in UTF-16 offsets of the text, the OOV word that ended the span. */
+const sampleText = 'The cat saw a quasar in the sky.\nThen the <b>dog</b> ran 😀 home';
+const rangeOf = (word) => [sampleText.indexOf(word), sampleText.indexOf(word) + word.length];
+/** The corpora the grid trains on, with stats as the corpus service stores them. */
 const corpora = {
   simplified: {
     id: 'corpus-simplified-test',
@@ -96,6 +99,12 @@ const corpora = {
       wordCountsExact: true,
       topOovWords: [{ word: 'quasar', count: 40 }, { word: 'xylophone', count: 17 }, { word: 'zeppelin', count: 9 }],
       oovCountsExact: true,
+      // Counts of the 200 most frequent words falling as rank^-0.9, a little slower than Zipf's law.
+      topWords: Array.from({ length: 200 }, (_, i) => ({ word: `w${i}`, count: Math.round(8_000 / (i + 1) ** 0.9) })),
+      spanSamples: [
+        { doc: 'book-1.txt', text: sampleText, truncated: false, words: 14, oovRanges: [rangeOf('quasar'), rangeOf('😀')], endingOovWord: 'Xylophone' },
+        { doc: 'book-2.txt', text: 'A dog sat on the mat.', truncated: true, words: 6, oovRanges: [], endingOovWord: null },
+      ],
       filter: { minWords: 32, maxOovFraction: 0.01, fromSentenceStart: true },
       tokens: 52_000,
       tokenizer: { vocabSize: 2_048 },
@@ -659,10 +668,31 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
       assert.match(await simplified.locator('[data-figure="Words"]').textContent(), /^41,000 of 100,000$/);
       assert.match(await simplified.getByTestId('corpus-figures').textContent(), /word retention 41\.0%.*OOV rate0\.30%/s);
       assert.deepEqual(await simplified.getByTestId('oov-words').locator('mark').allTextContents(), ['quasar', 'xylophone', 'zeppelin']);
-      assert.equal(await simplified.locator(`[data-testid="zipf-${corpora.simplified.id}"] [data-series] circle`).count(), 3, 'a Zipf point per OOV word');
+      assert.equal(await simplified.locator(`[data-testid="oov-ranks-${corpora.simplified.id}"] [data-series] circle`).count(), 3, 'a rank point per OOV word');
       assert.equal(await simplified.getByTestId('span-lengths').locator('tbody tr').count(), 3);
-      assert.match(await simplified.getByTestId('not-stored').textContent(), /samples of spans/);
-      assert.match(await page.locator(`[data-corpus-id="${corpora.regular.id}"] [data-figure="Budget"]`).textContent(), /41,000 of 41,000 words/);
+      // The Zipf plot of the stored top words: a line over their ranks on log-log axes, with Zipf's law beside it.
+      const zipf = simplified.getByRole('img', { name: 'Rank against frequency of the 200 most frequent words, simplified corpus' });
+      assert.equal(Number(await zipf.locator('[data-series="words"]').getAttribute('data-points')) > 10, true, 'the words are drawn');
+      assert.equal(await zipf.locator('[data-series="zipf-law"]').count(), 1);
+      assert.match(await zipf.textContent(), /rank \(1 = most frequent word\) \(log scale\).*occurrences \(words\) \(log scale\)/s);
+      assert.match(await simplified.getByTestId('top-words').locator('li').first().textContent(), /^w0 8,000$/);
+      // The sample of spans: kept OOV words highlighted, the one that ended the span struck after it, the text escaped.
+      const samples = simplified.getByTestId('span-samples');
+      assert.equal(await samples.locator('li').count(), 2);
+      assert.deepEqual(await samples.locator('mark').allTextContents(), ['quasar', '😀']);
+      assert.match(await simplified.getByTestId('span-legend').textContent(), /Highlighted: an out-of-vocabulary word the span kept/);
+      const first = samples.locator('li').first();
+      assert.equal(await first.getByTestId('span-end').textContent(), 'span ended here: Xylophone');
+      assert.equal(await first.locator('del').textContent(), 'Xylophone');
+      assert.match(await first.textContent(), /Then the <b>dog<\/b> ran 😀 home span ended here/, 'markup in a span is text');
+      assert.equal(await samples.locator('b').count(), 0);
+      assert.match(await samples.locator('li').nth(1).textContent(), /A dog sat on the mat\. …document book-2\.txt, 6 words \(the stored text is the first 2,000 bytes\); the document ended here/);
+      assert.match(await simplified.getByTestId('not-stored').textContent(), /spans beyond the sample/);
+      const regular = page.locator(`[data-corpus-id="${corpora.regular.id}"]`);
+      assert.match(await regular.locator('[data-figure="Budget"]').textContent(), /41,000 of 41,000 words/);
+      assert.match(await regular.textContent(), /the regular corpus is cut to a word budget without counting its words by type/i);
+      assert.equal(await regular.getByTestId('span-samples').count(), 0, 'whole documents: no spans to sample');
+      await samples.screenshot({ path: join(resultsDir, 'corpus-span-samples.png') });
       await shot('corpus');
 
       assert.deepEqual(pageErrors, [], 'the pages run without script errors');

@@ -1,12 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { loadCorpora, type CorpusRow } from '../../lib/database';
-import { rankFrequency, readCorpusStats, type CorpusStatsView } from '../../lib/corpus-stats';
+import { rankFrequency, readCorpusStats, type CorpusStatsView, type SpanSampleView } from '../../lib/corpus-stats';
 import { formatCount, formatDate, formatInteger } from '../../lib/format';
 import type { SearchParams } from '../../lib/runs-view';
 import { Chart, palette } from '../chart';
 import { experimentView } from '../experiment-view';
 import { Empty, ErrorBox, ExperimentPicker } from '../components';
+import styles from './corpus.module.css';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Corpus' };
@@ -105,7 +106,7 @@ function OovWords({ stats, corpus }: { stats: CorpusStatsView; corpus: CorpusRow
         </ol>
         <Chart
           title={`Rank against frequency of the top OOV words, ${corpus.variant} corpus`}
-          testId={`zipf-${corpus.id}`}
+          testId={`oov-ranks-${corpus.id}`}
           size="compact"
           series={[{ id: 'oov', label: `top ${stats.topOovWords.length} OOV words`, color: palette[2]!, mode: 'both', points: rankFrequency(stats.topOovWords) }]}
           xLabel="rank"
@@ -114,6 +115,117 @@ function OovWords({ stats, corpus }: { stats: CorpusStatsView; corpus: CorpusRow
           logY
         />
       </div>
+    </>
+  );
+}
+
+/** Rank against frequency of the most frequent output words, with Zipf's law (slope −1) through the first for comparison. */
+function ZipfPlot({ stats, corpus }: { stats: CorpusStatsView; corpus: CorpusRow }) {
+  const words = stats.topWords;
+  return (
+    <>
+      <h3>Zipf plot</h3>
+      {words === null ? (
+        <Empty>
+          {corpus.variant === 'simplified'
+            ? 'No word counts were stored with this corpus (it was built before they were): rebuild the corpus to see its Zipf plot.'
+            : 'The regular corpus is cut to a word budget without counting its words by type, so it has no word counts to plot.'}
+        </Empty>
+      ) : words.length === 0 ? (
+        <Empty>The corpus has no words: the span filter kept no span.</Empty>
+      ) : (
+        <>
+          <p className="muted small">
+            The {formatInteger(words.length)} most frequent words of the corpus (lower-cased), each at its rank by frequency; Zipf&apos;s law is a straight line of slope
+            −1 on these log-log axes
+            {stats.zipfCoefficient === null ? '' : ` (the slope fitted on all the words is ${stats.zipfCoefficient.toFixed(2)})`}
+            {stats.wordCountsExact === false ? '. The word counter was pruned, so counts are lower bounds' : ''}.
+          </p>
+          <div className="two-columns">
+            <ol className={styles.topWords} data-testid="top-words">
+              {words.slice(0, 30).map((w) => (
+                <li key={w.word}>
+                  {w.word} <span className="muted small">{formatInteger(w.count)}</span>
+                </li>
+              ))}
+            </ol>
+            <Chart
+              title={`Rank against frequency of the ${words.length} most frequent words, ${corpus.variant} corpus`}
+              testId={`zipf-${corpus.id}`}
+              size="compact"
+              series={[
+                { id: 'words', label: `top ${words.length} words`, color: palette[0]!, points: rankFrequency(words) },
+                {
+                  id: 'zipf-law',
+                  label: 'slope −1 (Zipf’s law) through the most frequent word',
+                  color: palette[9]!,
+                  dash: '6 4',
+                  points: [
+                    { x: 1, y: words[0]!.count },
+                    { x: words.length, y: words[0]!.count / words.length },
+                  ],
+                },
+              ]}
+              xLabel="rank (1 = most frequent word)"
+              yLabel="occurrences (words)"
+              logX
+              logY
+            />
+          </div>
+        </>
+      )}
+    </>
+  );
+}
+
+function SpanSample({ sample }: { sample: SpanSampleView }) {
+  return (
+    <li data-doc={sample.doc}>
+      <p className={styles.spanText}>
+        {sample.parts.map((part, i) => (part.oov ? <mark key={i} className="oov">{part.text}</mark> : <span key={i}>{part.text}</span>))}
+        {sample.truncated ? ' …' : null}
+        {sample.endingOovWord !== null && (
+          <>
+            {' '}
+            <span className={styles.spanEnd} data-testid="span-end">
+              <span className={styles.spanEndLabel}>span ended here:</span> <del className={styles.endingOov}>{sample.endingOovWord}</del>
+            </span>
+          </>
+        )}
+      </p>
+      <p className="muted small">
+        document <span className="mono">{sample.doc}</span>, {formatInteger(sample.words)} words
+        {sample.truncated ? ' (the stored text is the first 2,000 bytes)' : ''}; {sample.endingOovWord === null ? 'the document ended here' : 'ended by an out-of-vocabulary word'}
+      </p>
+    </li>
+  );
+}
+
+function SpanSamples({ stats, corpus }: { stats: CorpusStatsView; corpus: CorpusRow }) {
+  // The regular corpus keeps whole documents: there are no spans to sample.
+  if (corpus.variant !== 'simplified') return null;
+  const samples = stats.spanSamples;
+  return (
+    <>
+      <h3>Sample of spans</h3>
+      {samples === null ? (
+        <Empty>No span samples were stored with this corpus (it was built before they were): rebuild the corpus to see samples.</Empty>
+      ) : samples.length === 0 ? (
+        <Empty>The span filter kept no span, so there is nothing to sample: check the vocabulary and the filter settings above.</Empty>
+      ) : (
+        <>
+          <p className="muted small" id={`span-legend-${corpus.id}`} data-testid="span-legend">
+            {formatInteger(samples.length)} spans picked by a hash of their document and position (the same sample on every rebuild), in corpus order.{' '}
+            <mark className="oov">Highlighted</mark>: an out-of-vocabulary word the span kept. After <span className={styles.spanEndLabel}>span ended here:</span>{' '}
+            <del className={styles.endingOov}>struck</del>, the out-of-vocabulary word that ended the span; the filter dropped it.
+          </p>
+          <ol className={styles.samples} data-testid="span-samples" aria-describedby={`span-legend-${corpus.id}`}>
+            {samples.map((sample, i) => (
+              <SpanSample key={i} sample={sample} />
+            ))}
+          </ol>
+        </>
+      )}
     </>
   );
 }
@@ -142,6 +254,7 @@ function CorpusSection({ corpus }: { corpus: CorpusRow }) {
         <>
           <Figures stats={stats} />
           <SpanLengths stats={stats} />
+          <ZipfPlot stats={stats} corpus={corpus} />
           <OovWords stats={stats} corpus={corpus} />
           {stats.subsets.length > 1 && (
             <>
@@ -170,12 +283,14 @@ function CorpusSection({ corpus }: { corpus: CorpusRow }) {
               </table>
             </>
           )}
+          <SpanSamples stats={stats} corpus={corpus} />
         </>
       )}
       <p className="muted small" data-testid="not-stored">
-        Not in the database, so not shown here: the full word-frequency table (only the Zipf slope above is stored; the plot ranks the top OOV words) and
-        samples of spans. The spans themselves are in the artifact store, in <span className="mono">{spansFile}</span> under{' '}
-        <span className="mono">{corpus.uri ?? 'the corpus folder'}</span>.
+        {corpus.variant === 'simplified'
+          ? 'Not in the database, so not shown here: the counts of the words past the most frequent 1,000 (the Zipf slope above is fitted on all of them) and the spans beyond the sample. '
+          : 'Not in the database, so not shown here: the documents of the corpus. '}
+        They are in the artifact store, in <span className="mono">{spansFile}</span> under <span className="mono">{corpus.uri ?? 'the corpus folder'}</span>.
       </p>
     </section>
   );
