@@ -59,6 +59,9 @@ describe('corpus service: jobs, reuse, experiments', () => {
     assert.equal(stored.contentHash, event.contentHash);
     assert.equal(stored.stats?.['wordsOut'], event.stats.wordsOut);
     assert.ok(stored.stats?.['zipfCoefficient'] !== undefined, 'the full statistics are stored');
+    const samples = stored.stats?.['spanSamples'] as { text: string }[];
+    assert.ok(samples.length > 0 && samples.every((sample) => typeof sample.text === 'string'), 'with a sample of spans for the dashboard');
+    assert.ok((stored.stats?.['topWords'] as unknown[]).length > 0, 'and the most frequent words');
     const vocabulary = await db.getRepository(Vocabulary).findOneByOrFail({ id: stored.vocabularyId! });
     assert.equal(vocabulary.wordCount, words.length);
 
