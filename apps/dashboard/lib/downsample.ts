@@ -16,6 +16,8 @@ export interface XY {
  */
 export function downsampleMinMax(points: readonly XY[], buckets: number, transform: (x: number) => number = (x) => x): XY[] {
   if (!Number.isInteger(buckets) || buckets < 1) throw new RangeError(`buckets must be a positive integer, got ${buckets}`);
+  // Few enough to draw as they are (a zoom's 50,000 points, often): no bucketing to allocate for.
+  if (points.length <= buckets * 4) return points.filter((p) => Number.isFinite(p.y) && Number.isFinite(transform(p.x)));
   const usable: { p: XY; t: number }[] = [];
   for (const p of points) {
     const t = transform(p.x);
