@@ -85,7 +85,7 @@ export default async function RunPage({ params, searchParams }: { params: Promis
         </h1>
         <Badge state={r.state} />
         <LiveRefresh kinds={['metrics', 'checkpoint', 'eval', 'run']} runIds={[id]} />
-        {r.state === 'running' && (await writeAccess()).allowed && <CancelRunButton runId={r.id} />}
+        {(r.state === 'running' || r.state === 'queued') && (await writeAccess()).allowed && <CancelRunButton runId={r.id} />}
       </div>
       <p className="muted">
         Experiment <Link href={`/runs?experiment=${encodeURIComponent(r.experimentId)}`}>{r.experimentName ?? r.experimentId}</Link> ·{' '}
