@@ -27,7 +27,7 @@ const overlayNames = ['dev', 'prod'];
 const namespaces = { dev: 'downscale-dev', prod: 'downscale' };
 const serviceNames = ['corpus', 'trainer', 'evaluator', 'scaling'];
 /** Every Secret the manifests may reference, each documented in deploy/README.md. */
-const knownSecrets = ['downscale-database', 'downscale-database-owner', 'downscale-nats', 'downscale-oauth2-proxy', 'downscale-postgres', 'downscale-dashboard-tls', 'downscale-dashboard-users'];
+const knownSecrets = ['downscale-database', 'downscale-database-owner', 'downscale-nats', 'downscale-oauth2-proxy', 'downscale-postgres', 'downscale-dashboard-tls', 'downscale-dashboard-users', 'downscale-dashboard-oidc'];
 const deployReadme = readFileSync(join(root, 'deploy/README.md'), 'utf8');
 
 function which(command) {

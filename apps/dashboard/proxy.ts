@@ -1,6 +1,6 @@
-// Sign-in gate: with users configured, every page and API needs a valid session cookie; a
+// Sign-in gate: with users or a sign-in provider configured, every page and API needs a valid session cookie; a
 // page asked without one redirects to /signin (and back after), an API answers 401. The
-// health probes and the sign-in page stay open. Writes are authorised again where they
+// health probes and the sign-in pages (including the provider's way back) stay open. Writes are authorised again where they
 // happen (the server action and POST /api/experiments), not only here.
 import { NextResponse, type NextRequest } from 'next/server';
 import { readSession, sessionCookie, sessionSecret } from './lib/session';
@@ -13,7 +13,7 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   if (await readSession(request.cookies.get(sessionCookie)?.value, secret.secret)) return NextResponse.next();
   const { pathname, search } = request.nextUrl;
   if (pathname.startsWith('/api/')) {
-    return new NextResponse('sign in first: this dashboard has users (POST your name and password to the form at /signin)\n', { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    return new NextResponse('sign in first: this dashboard needs sign-in (open /signin in a browser)\n', { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   }
   const signIn = new URL('/signin', request.url);
   signIn.searchParams.set('next', `${pathname}${search}`);

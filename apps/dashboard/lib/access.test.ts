@@ -23,6 +23,7 @@ test('users: name:role:hash entries by line or space, comments; a wrong entry is
   assert.throws(() => parseUsers('ada:editor:secret', 'DASHBOARD_USERS'), /DASHBOARD_USERS, entry 1 \(ada\): the password is not a scrypt/);
   assert.equal(signInRequired({}), false);
   assert.equal(signInRequired({ DASHBOARD_USERS_FILE: '/etc/users' }), true);
+  assert.equal(signInRequired({ DASHBOARD_OIDC_ISSUER: 'https://sso.lab.example' }), true);
 });
 
 test('a session reads back only with its secret, unaltered and unexpired', async () => {

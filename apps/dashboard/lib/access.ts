@@ -1,7 +1,9 @@
 // Who is asking, on the server: the session of the request's cookie, checked against the
-// users configured now (a removed user or a changed role counts at once, not when the
-// cookie expires), and what that person may write. Server only (next/headers).
+// users or provider rules configured now (a removed user or a changed role counts at once,
+// not when the cookie expires), and what that person may write. Server only (next/headers).
 import { cookies } from 'next/headers';
+import { oidcSettings } from './oidc';
+import { oidcRole } from './oidc-roles';
 import { readSession, sessionCookie, sessionSecret, type Session } from './session';
 import { configuredUsers, signInRequired } from './users';
 import { writePolicy, type WritePolicy } from './writes';
@@ -13,6 +15,11 @@ export async function currentSession(): Promise<Session | null> {
   if (!secret.ok) return null;
   const session = await readSession((await cookies()).get(sessionCookie)?.value, secret.secret);
   if (!session) return null;
+  if (session.oidc) {
+    const oidc = oidcSettings();
+    const role = oidc.ok ? oidcRole(session.oidc, oidc.settings) : null;
+    return role ? { ...session, role } : null;
+  }
   let user;
   try {
     user = configuredUsers().get(session.user);

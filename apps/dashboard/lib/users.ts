@@ -13,9 +13,14 @@ export interface UserRecord {
   passwordHash: string;
 }
 
-/** Whether users are configured at all: then every page needs sign-in. */
-export function signInRequired(env: NodeJS.ProcessEnv = process.env): boolean {
+/** Whether users with passwords are configured. */
+export function passwordUsersConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.DASHBOARD_USERS?.trim() || env.DASHBOARD_USERS_FILE?.trim());
+}
+
+/** Whether every page needs sign-in: users with passwords, or a sign-in provider (lib/oidc.ts), are configured. */
+export function signInRequired(env: NodeJS.ProcessEnv = process.env): boolean {
+  return passwordUsersConfigured(env) || Boolean(env.DASHBOARD_OIDC_ISSUER?.trim());
 }
 
 /** The entries of `text`; throws naming `source` and the entry that is wrong. */

@@ -1,6 +1,6 @@
 // Whether this dashboard may write (create experiments, cancel runs) for the person asking. With users
-// configured (DASHBOARD_USERS / DASHBOARD_USERS_FILE), everyone signs in and only editors
-// write. Without them there are no roles: writes are for the local dashboard (bound to
+// configured (DASHBOARD_USERS / DASHBOARD_USERS_FILE) or a sign-in provider
+// (DASHBOARD_OIDC_ISSUER), everyone signs in and only editors write. Without them there are no roles: writes are for the local dashboard (bound to
 // 127.0.0.1, as `npm start` runs it), or where an operator turns them on with
 // DASHBOARD_ALLOW_WRITES=1, knowing that everyone who can reach the dashboard may then write.
 import type { Session } from './session.ts';
@@ -19,7 +19,7 @@ const loopback = new Set(['127.0.0.1', '[::1]', '::1']);
 export function writePolicy(env: NodeJS.ProcessEnv = process.env, session: Pick<Session, 'user' | 'role'> | null = null): WritePolicy {
   if (signInRequired(env)) {
     if (!session) return { allowed: false, reason: 'you are not signed in' };
-    if (session.role !== 'editor') return { allowed: false, reason: `${session.user} is a viewer: only editors create experiments and cancel runs (ask whoever keeps DASHBOARD_USERS)` };
+    if (session.role !== 'editor') return { allowed: false, reason: `${session.user} is a viewer: only editors create experiments and cancel runs (ask whoever keeps DASHBOARD_USERS or DASHBOARD_OIDC_EDITORS)` };
     return { allowed: true, reason: `${session.user} is an editor` };
   }
   const flag = env.DASHBOARD_ALLOW_WRITES?.trim().toLowerCase();

@@ -956,25 +956,128 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
       } finally {
         subscription.unsubscribe();
       }
-      // An editor cancels the running run: the contract's command goes to the trainers over NATS.
+      // An editor cancels: the contract's command goes to the trainers over NATS as a request.
+      // With no trainer to answer, the page says that nothing was cancelled and why.
+      const cancelButton = page.getByTestId('cancel-run').getByRole('button', { name: 'Cancel run' });
+      await page.goto(`${lab.base}/runs/${running.id}`);
+      await cancelButton.click();
+      await page.getByText(/no trainer answered within 5 s .* so the run is not cancelled/).waitFor();
+      // A trainer (here the test) answers as the contract says: stopping a running run, cancelling a queued one.
       const cancels = [];
-      const cancelSubscription = publisherConnection.subscribe(controlSubjects.cancelRun, { callback: (_error, msg) => cancels.push(JSON.parse(msg.string())) });
+      const cancelSubscription = publisherConnection.subscribe(controlSubjects.cancelRun, {
+        callback: (_error, msg) => {
+          const command = JSON.parse(msg.string());
+          cancels.push(command);
+          msg.respond(JSON.stringify({ runId: command.runId, outcome: cancels.length === 1 ? 'stopping' : 'cancelled' }));
+        },
+      });
       try {
         await publisherConnection.flush();
         await page.goto(`${lab.base}/runs/${running.id}`);
-        await page.getByTestId('cancel-run').getByRole('button', { name: 'Cancel run' }).click();
-        await page.getByText('Cancel sent').waitFor();
-        await publisherConnection.flush();
+        await cancelButton.click();
+        await page.getByText('Cancelled: the trainer stops the run at its next step').waitFor();
         assert.deepEqual(cancels, [{ runId: running.id, reason: 'cancelled from the dashboard by eddie' }]);
+        await setState('queued');
+        await page.goto(`${lab.base}/runs/${running.id}`);
+        await cancelButton.click();
+        await page.getByText('Cancelled: the queued run will not start.').waitFor();
+        assert.equal(cancels.length, 2);
       } finally {
         cancelSubscription.unsubscribe();
         await setState('completed');
       }
+      await page.goto(`${lab.base}/runs/${running.id}`);
+      await page.getByTestId('run-config').waitFor();
+      assert.equal(await page.getByTestId('cancel-run').count(), 0, 'a completed run has no cancel button');
       // A forged cookie is no sign-in.
       const forged = await fetch(`${lab.base}/runs`, { redirect: 'manual', headers: { cookie: 'downscale_session=eyJ1c2VyIjoiZWRkaWUiLCJyb2xlIjoiZWRpdG9yIiwiZXhwaXJlcyI6OTk5OTk5OTk5OTk5OX0.AAAA' } });
       assert.equal(forged.status, 307);
     } finally {
       await browser.close();
+      await lab.stop();
+    }
+  });
+
+  test('with an OpenID Connect provider, people sign in there; roles come from its groups and addresses', async () => {
+    // A real provider (panva's oidc-provider) on this machine, its development sign-in page accepting any name.
+    const providerPort = await freePort();
+    const issuer = `http://127.0.0.1:${providerPort}`;
+    const lab = await startDashboard({
+      DOWNSCALE_SQLITE_PATH: join(tmp, 'downscale.sqlite'),
+      DOWNSCALE_SERVICE_URLS: serviceUrls,
+      NATS_URL: nats.url,
+      DASHBOARD_SESSION_SECRET: randomBytes(32).toString('hex'),
+      DASHBOARD_OIDC_ISSUER: issuer,
+      DASHBOARD_OIDC_CLIENT_ID: 'downscale-dashboard',
+      DASHBOARD_OIDC_CLIENT_SECRET: 'a client secret of the test',
+      DASHBOARD_OIDC_NAME: 'Lab SSO',
+      DASHBOARD_OIDC_SCOPES: 'openid email groups',
+      DASHBOARD_OIDC_EDITORS: 'group:ml-editors',
+      DASHBOARD_OIDC_VIEWERS: '@lab.example',
+    });
+    const { default: Provider } = await import('oidc-provider');
+    const people = { erin: ['ml-editors'], vic: ['students'] };
+    const provider = new Provider(issuer, {
+      clients: [{ client_id: 'downscale-dashboard', client_secret: 'a client secret of the test', redirect_uris: [`${lab.base}/signin/oidc/callback`] }],
+      claims: { openid: ['sub'], email: ['email', 'email_verified'], groups: ['groups'] },
+      scopes: ['openid', 'email', 'groups'],
+      findAccount: (_ctx, id) => ({
+        accountId: id,
+        claims: () => ({ sub: id, email: id === 'mallory' ? 'mallory@elsewhere.example' : `${id}@lab.example`, email_verified: true, groups: people[id] ?? [] }),
+      }),
+      cookies: { keys: [randomBytes(16).toString('hex')] },
+    });
+    provider.on('server_error', (_ctx, error) => console.error('provider error', error));
+    const providerServer = provider.listen(providerPort);
+    const browser = await launchBrowser();
+    try {
+      const signInAs = async (page, name, next = '/runs') => {
+        await page.goto(`${lab.base}${next}`);
+        await page.waitForURL('**/signin?next=*');
+        assert.equal(await page.getByTestId('signin-form').count(), 0, 'no password form without password users');
+        await page.getByTestId('signin-provider').getByText('Sign in with Lab SSO').click();
+        await page.waitForURL(`${issuer}/**`);
+        await page.locator('input[name="login"]').fill(name);
+        await page.locator('input[name="password"]').fill('anything');
+        await page.getByRole('button', { name: 'Sign-in' }).click();
+        await page.getByRole('button', { name: 'Continue' }).click();
+      };
+      const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+      const page = await context.newPage();
+      await signInAs(page, 'erin', `/runs/${runIds[0]}`);
+      await page.waitForURL(`${lab.base}/runs/${runIds[0]}`);
+      assert.match(await page.getByTestId('session').textContent(), /erin@lab\.example \(editor\)/);
+      await page.screenshot({ path: join(resultsDir, 'signin-oidc.png'), fullPage: true });
+      await page.goto(`${lab.base}/experiments/new`);
+      assert.equal(await page.getByRole('button', { name: 'Create experiment' }).count(), 1, 'an editor by group has the form');
+
+      // A viewer by address reads, and may not write.
+      const viewerContext = await browser.newContext();
+      const viewer = await viewerContext.newPage();
+      await signInAs(viewer, 'vic');
+      await viewer.waitForURL(`${lab.base}/runs`);
+      assert.match(await viewer.getByTestId('session').textContent(), /vic@lab\.example \(viewer\)/);
+      await viewer.goto(`${lab.base}/experiments/new`);
+      assert.match(await viewer.locator('.error-box').textContent(), /vic@lab\.example is a viewer: only editors create experiments/);
+
+      // Someone the provider signs in but no rule lets in gets no session, and is told why.
+      const outsiderContext = await browser.newContext();
+      const outsider = await outsiderContext.newPage();
+      await signInAs(outsider, 'mallory');
+      await outsider.waitForURL(`${lab.base}/signin?problem=denied`);
+      assert.match(await outsider.getByTestId('signin-problem').textContent(), /your account is not one this dashboard lets in/);
+      assert.equal((await outsiderContext.cookies()).filter((c) => c.name === 'downscale_session').length, 0);
+      const api = await outsider.request.get(`${lab.base}/api/runs.csv`, { maxRedirects: 0 });
+      assert.equal(api.status(), 401);
+
+      // A callback without the sign-in's cookie (another browser, or forged) signs no one in.
+      const replay = await fetch(`${lab.base}/signin/oidc/callback?code=stolen&state=x&iss=${encodeURIComponent(issuer)}`, { redirect: 'manual' });
+      assert.equal(replay.status, 303);
+      assert.equal(replay.headers.get('location'), '/signin?problem=expired');
+      assert.equal(replay.headers.getSetCookie().some((c) => c.startsWith('downscale_session=') && !c.includes('Expires=Thu, 01 Jan 1970')), false);
+    } finally {
+      await browser.close();
+      await new Promise((r) => providerServer.close(r));
       await lab.stop();
     }
   });
