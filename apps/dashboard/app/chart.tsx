@@ -2,7 +2,7 @@
 // downsampled per pixel column keeping each column's minimum and maximum, so no spike hides.
 import type { ReactNode } from 'react';
 import { downsampleMinMax, type XY } from '../lib/downsample';
-import { domainOf, project, tickLabel, ticks, type Scale } from '../lib/scale';
+import { domainOf, project, tenthsText, tickLabel, ticks, type Scale } from '../lib/scale';
 import { ChartExport } from './export-buttons';
 
 export interface ChartSeries {
@@ -90,7 +90,7 @@ function path(points: XY[], x: Scale, y: Scale): string {
   for (let i = 0; i < points.length; i++) {
     const tenthsX = Math.round(project(x, points[i]!.x) * 10);
     const tenthsY = Math.round(project(y, points[i]!.y) * 10);
-    d += i === 0 ? `M${tenthsX / 10},${tenthsY / 10}` : `l${(tenthsX - lastX) / 10},${(tenthsY - lastY) / 10}`;
+    d += i === 0 ? `M${tenthsText(tenthsX)},${tenthsText(tenthsY)}` : `l${tenthsText(tenthsX - lastX)},${tenthsText(tenthsY - lastY)}`;
     lastX = tenthsX;
     lastY = tenthsY;
   }

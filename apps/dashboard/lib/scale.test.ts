@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { domainOf, project, tickLabel, ticks } from './scale.js';
+import { domainOf, project, tenthsText, tickLabel, ticks } from './scale.js';
 
 test('log domains ignore values that cannot be drawn on a log axis', () => {
   const [low, high] = domainOf([0, -1, 10, 1000, Number.NaN], true)!;
@@ -31,4 +31,10 @@ test('linear ticks are round steps within the domain', () => {
 
 test('tick labels are short', () => {
   assert.deepEqual([0, 0.25, 1500, 2e7, 3e9, 1e-4, 1e18].map(tickLabel), ['0', '0.25', '1.5k', '20M', '3B', '1e-4', '1e18']);
+});
+
+test('tenths are written as the decimals they stand for, signs and whole numbers included', () => {
+  for (let tenths = -2_005; tenths <= 2_005; tenths++) assert.equal(tenthsText(tenths), String(tenths / 10));
+  assert.equal(tenthsText(-7), '-0.7');
+  assert.equal(tenthsText(30), '3');
 });

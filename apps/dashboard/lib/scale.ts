@@ -40,6 +40,17 @@ export function project(scale: Scale, value: number): number {
   return r0 + f * (r1 - r0);
 }
 
+/**
+ * A whole number of tenths as the decimal it stands for: 12 -> "1.2", -7 -> "-0.7", 30 -> "3",
+ * as String(tenths / 10) writes it. The charts' paths are 50,000 such numbers on a zoomed
+ * 50-run chart, and whole numbers turn into text twice as fast as fractions.
+ */
+export function tenthsText(tenths: number): string {
+  const whole = Math.trunc(tenths / 10);
+  const digit = Math.abs(tenths % 10);
+  return `${tenths < 0 && whole === 0 ? '-' : ''}${whole}${digit === 0 ? '' : `.${digit}`}`;
+}
+
 /** Round tick values: 1-2-5 steps on a linear axis, powers of ten (and 2, 5 between them on short spans) on a log axis. */
 export function ticks(domain: [number, number], log: boolean, target = 6): number[] {
   const [lo, hi] = domain;
