@@ -7,6 +7,7 @@ import { experimentFits, fitCsv, requestRefit } from './commands/fit.js';
 import { conversionSummary, exportCheckpoint, importHuggingFaceFolder, type ExportFlags, type ImportFlags } from './commands/hf-commands.js';
 import { migrate } from './commands/migrate.js';
 import { benchTrain, modelInfo, type ModelFlags } from './commands/model-commands.js';
+import { cancelRunCommand } from './commands/run-cancel.js';
 import { simplify, simplifySummary, type SimplifyFlags } from './commands/simplify.js';
 import { status } from './commands/status.js';
 import { train, trainSummary, type TrainFlags } from './commands/train.js';
@@ -131,6 +132,15 @@ withStackFlags(experimentCommand.command('add-task'))
   .requiredOption('--task <spec...>', 'task specs, as in --task of eval (e.g. builtin/next-sentence, copa:copa/validation.jsonl@5)')
   .action(async (flags: StackFlags & { experiment: string; task: string[] }) => {
     process.stdout.write(`${await addTasks(resolveStackOptions(flags), flags.experiment, flags.task)}\n`);
+  });
+
+const runCommand = program.command('run').description('act on a run');
+withStackFlags(runCommand.command('cancel'))
+  .description('cancel a queued run (it never starts) or stop a running one at its next step (its checkpoints stay), through a running trainer')
+  .requiredOption('--run <id>', 'the run (its id, as the dashboard and `downscale status` show it)')
+  .option('--reason <text>', 'why, kept with the run')
+  .action(async (flags: StackFlags & { run: string; reason?: string }) => {
+    process.stdout.write(`${await cancelRunCommand(resolveStackOptions(flags), flags.run, flags.reason)}\n`);
   });
 
 const withModelFlags = (command: Command) =>

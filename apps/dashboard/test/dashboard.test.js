@@ -961,7 +961,7 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
       const cancelButton = page.getByTestId('cancel-run').getByRole('button', { name: 'Cancel run' });
       await page.goto(`${lab.base}/runs/${running.id}`);
       await cancelButton.click();
-      await page.getByText(/no trainer answered within 5 s .* so the run is not cancelled/).waitFor();
+      await page.getByText(/no trainer answered within 5 s .* so run [^ ]+ is not cancelled/).waitFor();
       // A trainer (here the test) answers as the contract says: stopping a running run, cancelling a queued one.
       const cancels = [];
       const cancelSubscription = publisherConnection.subscribe(controlSubjects.cancelRun, {
