@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { loadCurveExtremes, loadCurves, loadRuns } from '../../lib/database';
+import { loadCurveExtremes, loadCurves, loadRunConfigs } from '../../lib/database';
 import { formatCount } from '../../lib/format';
 import { single, type RunTableRow, type SearchParams } from '../../lib/runs-view';
 import { Chart, palette, rampColor, wideChartColumns, type ChartSeries } from '../chart';
@@ -56,7 +56,7 @@ export default async function CurvesPage({ searchParams }: { searchParams: Promi
   const colouring: Colouring = colourParam in colourings ? (colourParam as Colouring) : 'params';
   const requested = [params.run ?? []].flat().filter(Boolean);
   const experiment = single(params, 'experiment');
-  const runs = await loadRuns(experiment ? { experimentId: experiment } : {});
+  const runs = await loadRunConfigs(experiment ? { experimentId: experiment } : {});
   if (!runs.ok) return <ErrorBox title="The runs could not be read from the database">{runs.error}</ErrorBox>;
   // The runs asked for, else (with or without an experiment) the most recent ones.
   const chosen = requested.length > 0 ? runs.value.filter((r) => requested.includes(r.id)) : runs.value;
