@@ -128,10 +128,15 @@ export function RunsTable({ runs, query, selectable = false }: { runs: RunTableR
   );
 }
 
-/** A link-button of a group of exclusive choices kept in the URL. */
+/**
+ * A link-button of a group of exclusive choices kept in the URL. Not prefetched: every view is
+ * rendered per request, so a prefetch gets little a click could use, and the curves view's 16
+ * toggles prefetched at each render kept the server busy just when the chart was used (a zoom
+ * right after the page loaded took 518-589 ms with them, 355-385 ms without; BENCHMARKS.md).
+ */
 export function Toggle({ href, active, children }: { href: string; active: boolean; children: ReactNode }) {
   return (
-    <Link href={href} className="toggle" aria-current={active ? 'true' : undefined} scroll={false}>
+    <Link href={href} className="toggle" aria-current={active ? 'true' : undefined} scroll={false} prefetch={false}>
       {children}
     </Link>
   );
