@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { eventSubjects } from '@downscale/contracts';
 import { connectNats, ensureStreams, startNatsServer, type NatsServerProcess } from '@downscale/messaging';
 import { Experiment, openDatabase } from '@downscale/persistence';
 import { collectEvents, eventually, type EventCollector } from '@downscale/service-kit';
-import { repoRoot } from './stack/paths.js';
-
-const cli = join(repoRoot, 'apps', 'cli', 'bin', 'downscale.mjs');
-const run = promisify(execFile);
-/** The CLI, run without blocking this process (its events are collected meanwhile). */
-const downscale = (...args: string[]) =>
-  run(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8' }).then(
-    ({ stdout, stderr }) => ({ status: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ status: error.code, stdout: error.stdout, stderr: error.stderr }),
-  );
+import { downscaleAsync, storeTestExperiment } from './cli-fixtures.js';
 
 describe('downscale experiment add-task', () => {
   const home = mkdtempSync(join(tmpdir(), 'downscale-add-task-'));
@@ -34,17 +23,7 @@ describe('downscale experiment add-task', () => {
     announced = await collectEvents(nats.url, eventSubjects.experimentTasksChanged);
     const db = await openDatabase({ sqlitePath: join(home, 'downscale.sqlite'), migrate: 'run' });
     try {
-      const spec = {
-        name: 'e',
-        preset: 'custom' as const,
-        corpus: { source: 'bundled', vocabulary: 'default' },
-        grid: { hiddenSizes: [16], layers: [1], variants: ['simplified' as const], seeds: [0] },
-        tokenBudget: 1000,
-        contextLength: 128,
-        tasks: ['builtin/last-word'],
-        tokenizerVocabSize: 300,
-      };
-      await db.getRepository(Experiment).save(db.getRepository(Experiment).create({ id: 'exp-1', name: 'e', preset: 'custom', spec, state: 'running' }));
+      await storeTestExperiment(db, 'exp-1');
     } finally {
       await db.destroy();
     }
@@ -66,14 +45,14 @@ describe('downscale experiment add-task', () => {
   };
 
   it('refuses a spec that does not resolve, naming it, and stores nothing', async () => {
-    const bad = await downscale('experiment', 'add-task', '--experiment', 'exp-1', '--task', 'builtin/next-sentence', 'no-such-task', '--home', home, '--nats-url', nats.url);
+    const bad = await downscaleAsync('experiment', 'add-task', '--experiment', 'exp-1', '--task', 'builtin/next-sentence', 'no-such-task', '--home', home, '--nats-url', nats.url);
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /nothing added to experiment exp-1; fix these task specs:\n {2}task "no-such-task" is not a task name or task file/);
     assert.deepEqual(await storedTasks(), ['builtin/last-word']);
   });
 
   it('adds the tasks to the stored spec and announces the new list on experiment.tasksChanged', async () => {
-    const added = await downscale('experiment', 'add-task', '--experiment', 'exp-1', '--task', 'builtin/next-sentence', '--home', home, '--nats-url', nats.url);
+    const added = await downscaleAsync('experiment', 'add-task', '--experiment', 'exp-1', '--task', 'builtin/next-sentence', '--home', home, '--nats-url', nats.url);
     assert.equal(added.status, 0, added.stderr);
     assert.match(added.stdout, /experiment exp-1: added builtin\/next-sentence; its tasks: builtin\/last-word, builtin\/next-sentence\./);
     assert.deepEqual(await storedTasks(), ['builtin/last-word', 'builtin/next-sentence']);
@@ -82,7 +61,7 @@ describe('downscale experiment add-task', () => {
   });
 
   it('names an unknown experiment', async () => {
-    const missing = await downscale('experiment', 'add-task', '--experiment', 'nope', '--task', 'builtin/next-sentence', '--home', home, '--nats-url', nats.url);
+    const missing = await downscaleAsync('experiment', 'add-task', '--experiment', 'nope', '--task', 'builtin/next-sentence', '--home', home, '--nats-url', nats.url);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /no experiment nope in the database/);
   });

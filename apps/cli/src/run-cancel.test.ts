@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { controlSubjects } from '@downscale/contracts';
 import { connectNats, startNatsServer, type NatsServerProcess } from '@downscale/messaging';
-import { Experiment, openDatabase, Run } from '@downscale/persistence';
+import { openDatabase, Run } from '@downscale/persistence';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { repoRoot } from './stack/paths.js';
-
-const cli = join(repoRoot, 'apps', 'cli', 'bin', 'downscale.mjs');
-const run = promisify(execFile);
-/** The CLI, run without blocking this process (the stand-in trainer answers meanwhile). */
-const downscale = (...args: string[]) =>
-  run(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8' }).then(
-    ({ stdout, stderr }) => ({ status: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ status: error.code, stdout: error.stdout, stderr: error.stderr }),
-  );
+import { downscaleAsync, storeTestExperiment } from './cli-fixtures.js';
 
 describe('downscale run cancel', () => {
   const home = mkdtempSync(join(tmpdir(), 'downscale-run-cancel-'));
@@ -30,17 +19,7 @@ describe('downscale run cancel', () => {
     nc = await connectNats({ servers: nats.url, name: 'run-cancel-test' });
     const db = await openDatabase({ sqlitePath: join(home, 'downscale.sqlite'), migrate: 'run' });
     try {
-      const spec = {
-        name: 'e',
-        preset: 'custom' as const,
-        corpus: { source: 'bundled', vocabulary: 'default' },
-        grid: { hiddenSizes: [16], layers: [1], variants: ['simplified' as const], seeds: [0] },
-        tokenBudget: 1000,
-        contextLength: 128,
-        tasks: ['builtin/last-word'],
-        tokenizerVocabSize: 300,
-      };
-      await db.getRepository(Experiment).save(db.getRepository(Experiment).create({ id: 'exp-1', name: 'e', preset: 'custom', spec, state: 'running' }));
+      await storeTestExperiment(db, 'exp-1');
       const runs = db.getRepository(Run);
       for (const [id, state] of [['run-queued', 'queued'], ['run-done', 'completed']] as const) {
         await runs.save(runs.create({ id, experimentId: 'exp-1', config: {}, hiddenSize: 16, layers: 1, variant: 'simplified', seed: 0, state }));
@@ -56,7 +35,7 @@ describe('downscale run cancel', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  const cancel = (...args: string[]) => downscale('run', 'cancel', ...args, '--home', home, '--nats-url', nats.url);
+  const cancel = (...args: string[]) => downscaleAsync('run', 'cancel', ...args, '--home', home, '--nats-url', nats.url);
 
   it('says so when no trainer answers: nothing is cancelled', async () => {
     const result = await cancel('--run', 'run-queued');
