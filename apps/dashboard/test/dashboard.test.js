@@ -796,6 +796,17 @@ describe('dashboard (next start)', { timeout: 300_000 }, () => {
     }
   });
 
+  test('a dashboard on loopback sends its pages uncompressed, unless DASHBOARD_COMPRESS=1', async () => {
+    const gzipped = async (base) => (await fetch(`${base}/runs`, { headers: { 'accept-encoding': 'gzip' }, signal: AbortSignal.timeout(20_000) })).headers.get('content-encoding');
+    assert.equal(await gzipped(dashboard.base), null, 'bound to 127.0.0.1, nothing is gzipped');
+    const compressing = await startDashboard({ DOWNSCALE_SQLITE_PATH: join(tmp, 'downscale.sqlite'), DOWNSCALE_SERVICE_URLS: serviceUrls, NATS_URL: nats.url, DASHBOARD_COMPRESS: '1' });
+    try {
+      assert.equal(await gzipped(compressing.base), 'gzip');
+    } finally {
+      await compressing.stop();
+    }
+  });
+
   test('without NATS the pages still render, and say they are not live', async () => {
     const browser = await launchBrowser();
     const offline = await startDashboard({ DOWNSCALE_SQLITE_PATH: join(tmp, 'downscale.sqlite'), DOWNSCALE_SERVICE_URLS: serviceUrls, NATS_URL: `nats://127.0.0.1:${await freePort()}` });
