@@ -14,9 +14,10 @@
 // Needs Debian's Chromium (/usr/bin/chromium, or CHROMIUM_PATH) and nats-server.
 // "Interactive" means: the content is in the page (200 table rows, or 50 drawn curves), the
 // document has loaded, and React has hydrated and run the page's effects (its live badge has
-// connected to the event stream and left `connecting`); for the zoom, which navigates without
-// reloading the page, until the zoomed view has replaced the chart.
-/* global document */
+// connected to the event stream and left `connecting`). The zoom, which navigates without
+// reloading the page, is timed in the page: from the click event until the frame showing the
+// zoomed chart has been painted; the time the test driver sees is printed too.
+/* global document, window, requestAnimationFrame */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -197,6 +198,8 @@ try {
     .join('&')}`;
   const chartReady = (count) => document.querySelectorAll('[data-testid="curves-chart"] [data-series]').length >= count;
 
+  // The zoom as the test driver sees it, from its click() call: for comparison with earlier rows of BENCHMARKS.md.
+  const zoomAsDriven = [];
   const results = {
     runsTable: await measure(async () => {
       const started = performance.now();
@@ -215,20 +218,43 @@ try {
       await interactive(page, chartReady, CHART_RUNS);
       await page.getByLabel('from step').fill(String(ZOOM.from));
       await page.getByLabel('to step').fill(String(ZOOM.to));
+      // The user's wait starts when the click reaches the page (the event's time stamp), not
+      // when the driver starts its pre-click checks (scrolling, waiting for the button to be
+      // stable and hit-testable: 50-100 ms here), and ends once the frame that shows the
+      // zoomed chart has been painted: the next animation frame after it is in the page.
+      await page.evaluate(() => {
+        const marks = (window.zoomMarks = {});
+        document.querySelector('form[aria-label="zoom to a step range"] button[type="submit"]').addEventListener('click', (event) => (marks.click = event.timeStamp), { capture: true, once: true });
+      });
       const started = performance.now();
       await page.getByRole('button', { name: 'Zoom' }).click();
       // The zoom navigates without reloading the page: the new chart is there once the zoomed view's "all steps" link is.
       await page.waitForURL(/[?&]from=4000/, { waitUntil: 'commit' });
-      await interactive(page, (count) => document.querySelectorAll('[data-testid="curves-chart"] [data-series]').length >= count && [...document.querySelectorAll('a')].some((a) => a.textContent === 'all steps'), CHART_RUNS);
-      return performance.now() - started;
+      await interactive(
+        page,
+        (count) => {
+          const shown = document.querySelectorAll('[data-testid="curves-chart"] [data-series]').length >= count && [...document.querySelectorAll('a')].some((a) => a.textContent === 'all steps');
+          if (shown && window.zoomMarks.shown === undefined) {
+            window.zoomMarks.shown = performance.now();
+            requestAnimationFrame(() => (window.zoomMarks.painted = performance.now()));
+          }
+          return shown;
+        },
+        CHART_RUNS,
+      );
+      zoomAsDriven.push(performance.now() - started);
+      await page.waitForFunction(() => window.zoomMarks.painted !== undefined, undefined, { polling: 'raf', timeout: 30_000 });
+      return page.evaluate(() => window.zoomMarks.painted - window.zoomMarks.click);
     }),
   };
   const points = await page.locator('[data-testid="curves-chart"] [data-series]').evaluateAll((els) => els.reduce((sum, e) => sum + Number(e.getAttribute('data-points')), 0));
   console.log(`zoomed chart: ${CHART_RUNS} runs, steps ${ZOOM.from}-${ZOOM.to}, ${points} points drawn`);
-  const names = { runsTable: `runs table (${RUNS} runs)`, curves: `${CHART_RUNS}-run curve chart (${(CHART_RUNS * POINTS).toLocaleString('en-US')} points)`, zoom: `zoom re-render (steps ${ZOOM.from}-${ZOOM.to})` };
+  const names = { runsTable: `runs table (${RUNS} runs)`, curves: `${CHART_RUNS}-run curve chart (${(CHART_RUNS * POINTS).toLocaleString('en-US')} points)`, zoom: `zoom re-render (steps ${ZOOM.from}-${ZOOM.to}), from the click to the zoomed chart painted` };
   for (const [key, { median, min, max }] of Object.entries(results)) {
     console.log(`${names[key]}: median ${median.toFixed(0)} ms (${min.toFixed(0)}-${max.toFixed(0)}, ${reps} runs), target ${targets[key]} ms, ratio ${(median / targets[key]).toFixed(2)}`);
   }
+  const driven = zoomAsDriven.slice(1).sort((a, b) => a - b);
+  console.log(`zoom as the driver times it (from its click() call, with its pre-click checks, until the chart is in the page): median ${driven[Math.floor(driven.length / 2)].toFixed(0)} ms (${driven[0].toFixed(0)}-${driven.at(-1).toFixed(0)})`);
 } finally {
   for (const stop of stops.reverse()) {
     try {
