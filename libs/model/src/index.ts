@@ -3,6 +3,7 @@
 // backend selection.
 export { countParameters, flopsPerToken, type FlopsPerToken, type ForwardFlopsPerToken, type ParameterCount } from './accounting.js';
 export { BACKEND_ENV, BACKEND_PREFERENCE, selectBackend, type BackendName } from './backend.js';
+export { BLAS_ENV, backendLabel, blasStatus, systemBlas, type Blas } from './blas.js';
 export { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint, weightsCheckpoint, type TrainingCheckpoint } from './checkpoint.js';
 export {
   DEFAULT_CONTEXT_LENGTH,

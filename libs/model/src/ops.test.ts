@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
+import { BLAS_ENV, blasStatus, systemBlas } from './blas.js';
 import { applyRotary, crossEntropy, embeddingLookup, matMul, rmsNorm, rotaryTables, silu, softmax, tf } from './index.js';
 import { assertClose, assertGradientMatchesFiniteDifferences, randomValues, useBackend } from './test-support.js';
 
@@ -59,28 +60,47 @@ describe('custom-gradient ops match finite differences (cpu)', () => {
   });
 });
 
-describe('batched matMul on wasm (one XNNPACK product per entry)', () => {
-  it('gives the cpu product and gradients', async () => {
-    const random = (size: number, seed: number) => Float32Array.from({ length: size }, (_, i) => Math.sin(seed * 1000 + i * 0.37));
-    const [n, m, k, p] = [3, 5, 4, 6];
-    const run = () =>
-      tf.tidy(() => {
-        const a = tf.tensor3d(random(n * m * k, 1), [n, m, k]);
-        const b = tf.tensor3d(random(n * k * p, 2), [n, k, p]);
-        const dy = tf.tensor3d(random(n * m * p, 3), [n, m, p]);
-        const { value, grads } = tf.valueAndGrads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(matMul(x as tf.Tensor3D, y as tf.Tensor3D), dy)))([a, b]);
-        return { product: matMul(a, b).dataSync() as Float32Array, value: value.dataSync()[0]!, da: grads[0]!.dataSync() as Float32Array, db: grads[1]!.dataSync() as Float32Array };
-      });
-    await useBackend('cpu');
-    const cpu = run();
-    await useBackend('wasm');
-    const wasm = run();
-    assertClose(wasm.product, cpu.product, 1e-5, 'product');
-    assertClose(wasm.da, cpu.da, 1e-5, 'd a');
-    assertClose(wasm.db, cpu.db, 1e-5, 'd b');
-    assert.ok(Math.abs(wasm.value - cpu.value) < 1e-4);
-    assert.equal(wasm.product.length, n * m * p);
+describe('matMul on wasm, on OpenBLAS and in the backend (XNNPACK; batched: one product per entry)', () => {
+  const random = (size: number, seed: number) => Float32Array.from({ length: size }, (_, i) => Math.sin(seed * 1000 + i * 0.37));
+  /** The product of [n, m, k] x [n, k, p] (n = 0: unbatched [m, k] x [k, p]), and the gradients of sum(product * dy). */
+  const run = ([n, m, k, p]: [number, number, number, number]) =>
+    tf.tidy(() => {
+      const shape = (...dims: number[]) => (n === 0 ? dims : [n, ...dims]);
+      const a = tf.tensor(random((n || 1) * m * k, 1), shape(m, k));
+      const b = tf.tensor(random((n || 1) * k * p, 2), shape(k, p));
+      const dy = tf.tensor(random((n || 1) * m * p, 3), shape(m, p));
+      const { value, grads } = tf.valueAndGrads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(matMul(x as tf.Tensor3D, y as tf.Tensor3D), dy)))([a, b]);
+      return { product: matMul(a as tf.Tensor3D, b as tf.Tensor3D).dataSync() as Float32Array, value: value.dataSync()[0]!, da: grads[0]!.dataSync() as Float32Array, db: grads[1]!.dataSync() as Float32Array };
+    });
+  const previous = process.env[BLAS_ENV];
+  after(() => {
+    if (previous === undefined) delete process.env[BLAS_ENV];
+    else process.env[BLAS_ENV] = previous;
   });
+
+  for (const path of ['OpenBLAS', 'the backend'] as const) {
+    it(`gives the cpu product and gradients, on ${path}`, async () => {
+      if (path === 'OpenBLAS') {
+        delete process.env[BLAS_ENV];
+        // CI installs it (libopenblas0-pthread); without it this path cannot be tested, and says why.
+        assert.ok(systemBlas(), `OpenBLAS is not usable here: ${blasStatus()}`);
+      } else {
+        process.env[BLAS_ENV] = 'off';
+        assert.equal(systemBlas(), null);
+      }
+      for (const dims of [[3, 5, 4, 6], [0, 7, 3, 5]] as [number, number, number, number][]) {
+        await useBackend('cpu');
+        const cpu = run(dims);
+        await useBackend('wasm');
+        const wasm = run(dims);
+        assertClose(wasm.product, cpu.product, 1e-5, `product ${dims}`);
+        assertClose(wasm.da, cpu.da, 1e-5, `d a ${dims}`);
+        assertClose(wasm.db, cpu.db, 1e-5, `d b ${dims}`);
+        assert.ok(Math.abs(wasm.value - cpu.value) < 1e-4);
+        assert.equal(wasm.product.length, (dims[0] || 1) * dims[1] * dims[3]);
+      }
+    });
+  }
 });
 
 describe('crossEntropy on wasm', () => {

@@ -6,6 +6,7 @@
  * flags run about 3x slower than plain ones). Only Add, Multiply, Sum, Reshape and
  * Transpose rely on registered gradients (gradients.ts).
  */
+import { systemBlas, type Blas } from './blas.js';
 import { registerStructuralGradients } from './gradients.js';
 import { tf } from './tf.js';
 
@@ -40,6 +41,42 @@ function batchedMatMul(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   });
 }
 
+/** The parts of the wasm backend a product on OpenBLAS reads and writes: tensors' memory on its heap, without copies. */
+interface WasmHeap {
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+/**
+ * op(a) @ op(b) on OpenBLAS, reading both inputs and writing the product in the wasm backend's
+ * heap (rank 2, or rank 3 with one product per batch entry); op transposes the last two axes
+ * when its flag is set, which sgemm does as it reads.
+ */
+function blasMatMul(blas: Blas, a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor {
+  const rank = a.rank;
+  const batch = rank === 3 ? a.shape[0]! : 1;
+  const [aRows, aCols] = [a.shape[rank - 2]!, a.shape[rank - 1]!];
+  const [bRows, bCols] = [b.shape[rank - 2]!, b.shape[rank - 1]!];
+  const [m, k] = transposeA ? [aCols, aRows] : [aRows, aCols];
+  const n = transposeB ? bRows : bCols;
+  if (b.rank !== rank || (transposeB ? bCols : bRows) !== k || (rank === 3 && b.shape[0] !== batch)) {
+    throw new Error(`matMul: shapes ${JSON.stringify(a.shape)} and ${JSON.stringify(b.shape)} do not multiply`);
+  }
+  const heap = tf.backend() as unknown as WasmHeap;
+  const output = heap.makeOutput(rank === 3 ? [batch, m, n] : [m, n], 'float32');
+  // Views taken after the output's allocation, which may have grown (and moved) the heap.
+  const [lhs, rhs, out] = [heap.typedArrayFromHeap(a), heap.typedArrayFromHeap(b), heap.typedArrayFromHeap(output)];
+  for (let i = 0; i < batch; i++) {
+    blas.product(lhs.subarray(i * m * k, (i + 1) * m * k), rhs.subarray(i * k * n, (i + 1) * k * n), out.subarray(i * m * n, (i + 1) * m * n), m, n, k, transposeA, transposeB);
+  }
+  return tf.engine().makeTensorFromTensorInfo(output);
+}
+
+/** OpenBLAS for this product, where the backend is wasm (whose heap it can read) and OpenBLAS is installed. */
+function blasFor(a: tf.Tensor, b: tf.Tensor): Blas | null {
+  return tf.getBackend() === 'wasm' && a.dtype === 'float32' && b.dtype === 'float32' ? systemBlas() : null;
+}
+
 /** a @ b, batched or not: the unbatched product runs in XNNPACK on wasm as it is. */
 function plainMatMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return a.rank === 3 ? batchedMatMul(a as tf.Tensor3D, b as tf.Tensor3D) : tf.matMul(a, b);
@@ -49,10 +86,13 @@ const matMulExplicit = tf.customGrad((a, b, save) => {
   const lhs = a as tf.Tensor;
   const rhs = b as tf.Tensor;
   (save as tf.GradSaveFunc)([lhs, rhs]);
+  const blas = blasFor(lhs, rhs);
   return {
-    value: plainMatMul(lhs, rhs),
+    value: blas ? blasMatMul(blas, lhs, rhs, false, false) : plainMatMul(lhs, rhs),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [savedA, savedB] = saved as [tf.Tensor, tf.Tensor];
+      // dA = dy @ B^T, dB = A^T @ dy: OpenBLAS reads the transposes in place.
+      if (blas) return [blasMatMul(blas, dy, savedB, false, true), blasMatMul(blas, savedA, dy, true, false)];
       return [plainMatMul(dy, transposeLast2(savedB)), plainMatMul(transposeLast2(savedA), dy)];
     },
   };
