@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ArtifactStore } from '@downscale/artifacts';
 import { cancelRun, controlSubjects, eventSubjects, jobSubjects, type CancelRunReply, type RunState, type TrainingJob } from '@downscale/contracts';
 import { streamNames, type EventPublisher } from '@downscale/messaging';
-import { selectBackend } from '@downscale/model';
+import { backendLabel, selectBackend } from '@downscale/model';
 import { Checkpoint, Corpus, MetricPointWriter, retryWhileUnreachable, Run, Tokenizer } from '@downscale/persistence';
 import { ARTIFACT_STORE, ConsumerHost, DATA_SOURCE, EVENT_PUBLISHER, LOGGER, NATS_CONNECTION } from '@downscale/service-kit';
 import { readTokenFile } from '@downscale/tokenizer';
@@ -141,7 +141,7 @@ export class TrainingWorker implements OnApplicationBootstrap, OnModuleDestroy {
     if (run.state === 'running' && heartbeatAge < this.settings.leaseMs) {
       throw new Error(`run ${run.id} is being trained by another worker (heartbeat ${Math.round(heartbeatAge / 1000)} s ago); trying again later`);
     }
-    const backend = await selectBackend();
+    const backend = backendLabel(await selectBackend());
     // Registered before the run is marked running, so that a cancel never finds it running and unregistered.
     const cancel = new AbortController();
     this.cancels.set(run.id, cancel);

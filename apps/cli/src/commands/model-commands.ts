@@ -1,4 +1,4 @@
-import { countParameters, flopsPerToken, LlamaModel, ParallelTrainer, resolveModelConfig, selectBackend, Trainer, type ModelConfigInput } from '@downscale/model';
+import { backendLabel, countParameters, flopsPerToken, LlamaModel, ParallelTrainer, resolveModelConfig, selectBackend, Trainer, type ModelConfigInput } from '@downscale/model';
 
 export interface ModelFlags {
   hidden: number;
@@ -56,6 +56,8 @@ export async function benchTrain(flags: ModelFlags & { batch: number; steps: num
       tokensPerSecond: Math.round(tokensPerSecond),
       params: countParameters(config).total,
       backend,
+      /** Where the matrix products ran: the backend, or `wasm + OpenBLAS`. */
+      products: backendLabel(backend),
       threads,
       secondsPerStep: seconds / flags.steps,
     };

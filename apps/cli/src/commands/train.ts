@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { modelConfig, trainingConfig, type ModelConfig, type TrainingJob } from '@downscale/contracts';
 import { readInputFiles, resolveRunInputs, writeFileAtomic, type InputFile } from '@downscale/corpus-io';
 import { presetSpec, runTraining, trainingOf } from '@downscale/experiments';
-import { countParameters, selectBackend } from '@downscale/model';
+import { backendLabel, countParameters, selectBackend } from '@downscale/model';
 import { loadTokenizer, readTokenFile, trainBpe, writeTokenFile, type BpeTokenizer } from '@downscale/tokenizer';
 import { planRun, TokenDataset, TrainingConfigError, trainRun, type MetricPoint, type RunPlan } from '@downscale/training';
 import cliProgress from 'cli-progress';
@@ -267,7 +267,7 @@ export async function train(flags: TrainFlags): Promise<TrainReport> {
       steps: outcome.step,
       tokens: outcome.tokens,
       ...(outcome.finalEvalLoss === undefined ? {} : { finalEvalLoss: outcome.finalEvalLoss }),
-      backend: outcome.backend,
+      backend: backendLabel(outcome.backend),
       ...(checkpoint ? { checkpoint } : {}),
       out,
     };
