@@ -8,7 +8,8 @@
 // for ours with k replicas, k times one thread's), counting the model's matmul FLOPs.
 // Usage: node tools/bench-vs-pytorch.mjs [--configs 128x4,256x4] [--vocab 15000] [--context 128]
 //          [--batch 16] [--steps 3] [--repeats 2] [--backends wasm] [--python /usr/bin/python3] [--json]
-// Needs: npm run build (or npx tsc -b apps/cli), and `apt-get install python3-torch libopenblas0-pthread`.
+// Needs: npm run build (or npx tsc -b apps/cli), and `apt-get install python3-torch libopenblas0-pthread`
+// (OpenBLAS serves both sides: PyTorch on Debian is built on it, and ours uses it through koffi).
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
