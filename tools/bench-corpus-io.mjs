@@ -14,6 +14,8 @@
 // statistics) are then spread over more bytes. --shard-bytes sets the shard size (the
 // product's default is 16 MiB; the 512 KiB default here makes about one shard per book, so
 // that 2 workers have work to share, and is the worst case for per-shard costs).
+// Next to the workers' scaling it prints this machine's own at that moment: how much faster N
+// threads run a fixed integer loop than one (on a shared VM that ceiling moves).
 //
 //   node tools/bench-corpus-io.mjs [--runs N] [--workers 1,2] [--copies N] [--shard-bytes N]
 //
@@ -24,6 +26,8 @@ import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 
 const BASELINE_MB_PER_S = 15;
 const TARGET_MB_PER_S_PER_CORE = 45;
@@ -84,6 +88,28 @@ console.log(
   `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores available, load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}, ` +
     `Node ${process.version}, ${new Date().toISOString()}`,
 );
+/**
+ * How much faster `threads` threads run a fixed integer loop than one thread, on this machine
+ * now: the ceiling for the workers' scaling. On a shared VM it moves from run to run (1.0-2.0x
+ * for 2 threads was seen within a minute), so the workers' scaling is printed next to it.
+ */
+async function machineScaling(threads) {
+  const loop = `const { parentPort } = require('node:worker_threads');
+    const table = new Int32Array(1 << 16).map((_, i) => Math.imul(i, 2654435761));
+    let h = 0;
+    for (let i = 0; i < 1e8; i++) h = Math.imul(h ^ table[(h + i) & 0xffff], 16777619);
+    parentPort.postMessage(h);`;
+  const wall = async (count) => {
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: count }, () => new Promise((done, fail) => new Worker(loop, { eval: true }).once('message', done).once('error', fail))),
+    );
+    return performance.now() - started;
+  };
+  const single = await wall(1);
+  return (threads * single) / (await wall(threads));
+}
+
 const medians = new Map();
 try {
   for (const workers of workerCounts) {
@@ -115,7 +141,9 @@ try {
   }
   const one = medians.get(1);
   for (const [workers, rate] of medians) {
-    if (workers !== 1 && one) console.log(`scaling workers=${workers} vs 1: ${(rate / one).toFixed(2)}x`);
+    if (workers !== 1 && one) {
+      console.log(`scaling workers=${workers} vs 1: ${(rate / one).toFixed(2)}x; this machine's own, just after: ${(await machineScaling(workers)).toFixed(2)}x`);
+    }
   }
 } finally {
   await rm(scratch, { recursive: true, force: true });
