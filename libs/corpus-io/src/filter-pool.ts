@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { CorpusReadError, type RecordPlace } from './documents.js';
 import { vocabularyHash } from './manifest.js';
-import type { ShardStatistics } from './shard-statistics.js';
+import { unpackShardStatistics, type PackedShardStatistics, type ShardStatistics } from './shard-statistics.js';
 import type { ShardJob } from './shard.js';
 
 export interface FilterWorkerData {
@@ -15,7 +15,7 @@ export interface FilterWorkerData {
 }
 
 export type FilterWorkerReply =
-  | { readonly index: number; readonly statsJson: string }
+  | { readonly index: number; readonly stats: PackedShardStatistics }
   | { readonly index: number; readonly readError: { readonly place: RecordPlace; readonly problem: string } }
   | { readonly index: number; readonly error: string };
 
@@ -84,7 +84,7 @@ export class FilterPool {
     this.busy.delete(worker);
     this.idle.push(worker);
     if (pending) {
-      if ('statsJson' in reply) pending.resolve(JSON.parse(reply.statsJson) as ShardStatistics);
+      if ('stats' in reply) pending.resolve(unpackShardStatistics(reply.stats));
       else if ('readError' in reply) pending.reject(new CorpusReadError(reply.readError.place, reply.readError.problem));
       else pending.reject(new Error(`filter worker failed on shard ${reply.index}: ${reply.error}`));
     }

@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { WordTable } from '@downscale/simplify';
 import { CorpusReadError } from './documents.js';
+import { packShardStatistics } from './shard-statistics.js';
 import { runShard, type ShardJob } from './shard.js';
 import type { FilterWorkerData, FilterWorkerReply } from './filter-pool.js';
 
@@ -12,7 +13,10 @@ if (!port) throw new Error('filter-worker.js must run as a worker thread of Filt
 
 port.on('message', (job: ShardJob) => {
   runShard(job, vocabulary).then(
-    ({ statsJson }): void => port.postMessage({ index: job.index, statsJson } satisfies FilterWorkerReply),
+    (stats): void => {
+      const packed = packShardStatistics(stats);
+      port.postMessage({ index: job.index, stats: packed } satisfies FilterWorkerReply, [packed.wordCounts.buffer as ArrayBuffer, packed.oovCounts.buffer as ArrayBuffer]);
+    },
     (error: Error): void => {
       // A bad record is rebuilt as a CorpusReadError in the main thread; anything else travels as text.
       const reply: FilterWorkerReply =

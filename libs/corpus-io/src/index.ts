@@ -20,7 +20,7 @@ export {
   type SubsetRetention,
 } from './shard-statistics.js';
 export { SAMPLE_TEXT_BYTES, SPAN_SAMPLE_SIZE, type KeyedSpanSample, type SpanSample } from './span-samples.js';
-export { finishedShards, planShards, runShard, shardFiles, type ShardFiles, type ShardJob, type ShardResult } from './shard.js';
+export { finishedShards, planShards, runShard, shardFiles, type ShardFiles, type ShardJob } from './shard.js';
 export {
   DEFAULT_SHARD_BYTES,
   SPANS_FILE,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CorpusStatistics, WordTable, asciiLowerCase, spanFilter, spanFilterBytes, wordTokens } from '@downscale/simplify';
-import { ShardStatisticsBuilder, mergeShardStatistics, type ShardStatistics } from './shard-statistics.js';
+import { ShardStatisticsBuilder, mergeShardStatistics, packShardStatistics, unpackShardStatistics, type ShardStatistics } from './shard-statistics.js';
 import type { DocumentLabel } from './span-lines.js';
 import { SPAN_SAMPLE_SIZE } from './span-samples.js';
 import { TEST_VOCABULARY, generatedText, seededRandom } from './testing.js';
@@ -47,6 +47,17 @@ describe('mergeShardStatistics', () => {
       assert.deepEqual(Object.keys(subsets), ['(none)', 'web']);
       assert.deepEqual(badRecords, { count: 0, examples: [] });
     }
+  });
+
+  it('travels between threads packed and arrives unchanged, with and without counts', () => {
+    const [shard] = shardsOf(40);
+    const empty = new ShardStatisticsBuilder(table).finish();
+    for (const stats of [shard!, empty]) {
+      const packed = packShardStatistics(stats);
+      assert.equal(packed.wordCounts.length, stats.wordCounts.length);
+      assert.deepEqual(unpackShardStatistics(structuredClone(packed)), stats);
+    }
+    assert.ok(shard!.wordCounts.length > 20 && shard!.oovCounts.length > 0, 'the shard has words and OOV words to pack');
   });
 
   it('reports retention per source subset', () => {

@@ -65,6 +65,44 @@ export interface ShardStatistics {
   spanSamples?: KeyedSpanSample[];
 }
 
+/**
+ * A shard's statistics as they travel from a filter worker to the main thread: its word counts
+ * as the words joined by newlines (words hold no whitespace) and their counts in a typed
+ * array, the rest as JSON. The main thread merges every shard's counts in shard order; parsing
+ * them as JSON (an array per word) cost it as much as a worker's filtering of a small shard.
+ */
+export interface PackedShardStatistics {
+  readonly json: string;
+  readonly words: string;
+  readonly wordCounts: Float64Array;
+  readonly oovWords: string;
+  readonly oovCounts: Float64Array;
+}
+
+function packCounts(counts: readonly [string, number][]): { words: string; counts: Float64Array } {
+  return { words: counts.map(([word]) => word).join('\n'), counts: Float64Array.from(counts, ([, count]) => count) };
+}
+
+function unpackCounts(words: string, counts: Float64Array): [string, number][] {
+  if (counts.length === 0) return [];
+  return words.split('\n').map((word, i): [string, number] => [word, counts[i] as number]);
+}
+
+export function packShardStatistics(stats: ShardStatistics): PackedShardStatistics {
+  const { wordCounts, oovCounts, ...rest } = stats;
+  const words = packCounts(wordCounts);
+  const oov = packCounts(oovCounts);
+  return { json: JSON.stringify(rest), words: words.words, wordCounts: words.counts, oovWords: oov.words, oovCounts: oov.counts };
+}
+
+export function unpackShardStatistics(packed: PackedShardStatistics): ShardStatistics {
+  return {
+    ...(JSON.parse(packed.json) as Omit<ShardStatistics, 'wordCounts' | 'oovCounts'>),
+    wordCounts: unpackCounts(packed.words, packed.wordCounts),
+    oovCounts: unpackCounts(packed.oovWords, packed.oovCounts),
+  };
+}
+
 /** OOV words kept per shard: enough for a corpus-wide top list, bounded on web text. */
 const OOV_WORDS_PER_SHARD = 10_000;
 

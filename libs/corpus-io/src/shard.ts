@@ -89,14 +89,8 @@ async function* shardDocuments(files: readonly InputFile[], policy: BadRecordPol
   }
 }
 
-/** A written shard's statistics, and the JSON of its stats file (cheaper than the object to send between threads). */
-export interface ShardResult {
-  readonly stats: ShardStatistics;
-  readonly statsJson: string;
-}
-
 /** Reads and filters the files of `job`, writes its two files and returns its statistics. */
-export async function runShard(job: ShardJob, vocabulary: WordTable): Promise<ShardResult> {
+export async function runShard(job: ShardJob, vocabulary: WordTable): Promise<ShardStatistics> {
   const statistics = new ShardStatisticsBuilder(vocabulary);
   const paths = shardFiles(job.outDir, job.index);
   // Unique per writer: replicas on other machines (each may be pid 1) can write the same shard at once.
@@ -116,7 +110,6 @@ export async function runShard(job: ShardJob, vocabulary: WordTable): Promise<Sh
   }
   await rename(temporary, paths.spans);
   const stats = statistics.finish();
-  const statsJson = JSON.stringify(stats);
-  await writeFileAtomic(paths.stats, statsJson);
-  return { stats, statsJson };
+  await writeFileAtomic(paths.stats, JSON.stringify(stats));
+  return stats;
 }

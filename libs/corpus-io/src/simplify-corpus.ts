@@ -199,7 +199,7 @@ function shardRunner(options: SimplifyCorpusOptions, workers: number, words: Rea
     if (pool.vocabularySha256 !== vocabularySha256) throw new Error('simplifyCorpus: the given pool was built with another vocabulary; build a FilterPool with this one');
     return { run: (job) => pool.run(job), close: async () => undefined };
   }
-  if (workers === 1) return { run: async (job) => (await runShard(job, wordTableOf(words))).stats, close: async () => undefined };
+  if (workers === 1) return { run: (job) => runShard(job, wordTableOf(words)), close: async () => undefined };
   const ownPool = new FilterPool(workers, words);
   return { run: (job) => ownPool.run(job), close: () => ownPool.close() };
 }
