@@ -22,8 +22,6 @@ const NO_TRANS = 111;
 const TRANS = 112;
 
 export interface Blas {
-  /** The library that answers, e.g. `libopenblas.so.0`. */
-  readonly library: string;
   /**
    * c = op(a) @ op(b) for row-major float32 matrices, c [m, n], op(a) [m, k], op(b) [k, n];
    * op transposes when its flag is set (a is then stored [k, m], b [n, k]).
@@ -62,7 +60,6 @@ function load(): { blas: Blas | null; reason: string } {
       (lib.func('void openblas_set_num_threads(int threads)') as (threads: number) => void)(1);
       return {
         blas: {
-          library,
           product(a, b, c, m, n, k, transposeA, transposeB) {
             sgemm(ROW_MAJOR, transposeA ? TRANS : NO_TRANS, transposeB ? TRANS : NO_TRANS, m, n, k, 1, a, transposeA ? m : k, b, transposeB ? k : n, 0, c, n);
           },
